@@ -1,0 +1,124 @@
+"""Configuration classes; every deployment-specific value comes from the environment.
+
+Development keeps its SQLite database and a generated secret key in ``instance/`` so that
+``make run`` works with no set-up. Production refuses to start without a real ``SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _instance_secret_key() -> str:
+    """A per-installation key kept in instance/, created on first use."""
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "dn_session"
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None  # tokens are bound to the session, which itself expires
+
+    #: Flask-Limiter storage; use redis:// or memcached:// when several machines share the load
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per minute")
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute")
+    VERIFY_LIMIT = os.environ.get("VERIFY_LIMIT", "30 per minute")
+
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 2 * 1024 * 1024))
+    BOOTSTRAP_SERVE_LOCAL = True
+    HSTS_ENABLED = False
+
+    #: Ed25519 key that signs certificates: a PEM in the environment, or a file in instance/
+    CERT_SIGNING_KEY_PEM = os.environ.get("CERT_SIGNING_KEY_PEM")
+    CERT_SIGNING_KEY_PATH = os.environ.get(
+        "CERT_SIGNING_KEY_PATH", str(INSTANCE_DIR / "certificate_signing_key.pem")
+    )
+    #: base of the verification links printed on certificates, e.g. https://ce.example.org
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+    #: seconds a trainee may submit after a quiz deadline (network latency, clock skew)
+    QUIZ_GRACE_SECONDS = int(os.environ.get("QUIZ_GRACE_SECONDS", "30"))
+
+
+class DevelopmentConfig(Config):
+    """Local use: SQLite and a secret key generated into instance/."""
+
+    SECRET_KEY = Config.SECRET_KEY or _instance_secret_key()
+    SQLALCHEMY_DATABASE_URI = Config.SQLALCHEMY_DATABASE_URI or (
+        f"sqlite:///{INSTANCE_DIR / 'training.sqlite'}"
+    )
+
+
+class TestingConfig(Config):
+    """The test suite: a database from TEST_DATABASE_URL (SQLite file by default)."""
+
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-not-for-production"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    PASSWORD_HASH_FAST = True
+
+
+class ProductionConfig(Config):
+    """Behind a load balancer with TLS: secure cookies and HSTS."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    HSTS_ENABLED = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def validate(cls) -> None:
+        """Refuse to run production with a missing or well-known secret key or no database."""
+        key = cls.SECRET_KEY or ""
+        if len(key) < 32 or key.startswith(("change", "dev", "testing", "secret")):
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least 32 characters in production"
+            )
+        if not cls.SQLALCHEMY_DATABASE_URI:
+            raise RuntimeError("DATABASE_URL must be set in production")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    """The configuration class named by APP_ENV (development when unset)."""
+    name = os.environ.get("APP_ENV", "development")
+    if name not in CONFIGS:
+        raise RuntimeError(f"APP_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
+    return CONFIGS[name]

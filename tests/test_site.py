@@ -1,0 +1,62 @@
+"""Health check, error pages, security headers, CSRF and configuration."""
+
+from __future__ import annotations
+
+import pytest
+
+from config import ProductionConfig
+
+
+def test_healthz_checks_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_security_headers(csrf_app):
+    response = csrf_app.test_client().get("/login")  # the CSRF token puts a session cookie
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "Strict-Transport-Security" not in response.headers
+    cookie = response.headers.get("Set-Cookie", "")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_friendly_404(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "There is nothing at this address." in response.get_data(as_text=True)
+
+
+def test_post_without_csrf_token_is_refused(csrf_app, make_user, db):
+    client = csrf_app.test_client()
+    user = make_user()
+    response = client.post("/login", data={"email": user.email, "password": "whatever-it-is"})
+    assert response.status_code == 400
+    assert "form expired" in response.get_data(as_text=True)
+
+
+def test_production_refuses_default_secret(monkeypatch):
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", None)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        ProductionConfig.validate()
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "change-me")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        ProductionConfig.validate()
+
+
+def test_production_sets_secure_cookies_and_hsts(monkeypatch, database_url):
+    from training import create_app
+
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "x" * 48)
+    monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", database_url)
+    app = create_app(ProductionConfig)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    response = app.test_client().get("/login", base_url="https://localhost")
+    assert "Strict-Transport-Security" in response.headers
+    with app.app_context():
+        from training.extensions import db
+
+        db.engine.dispose()

@@ -1,0 +1,75 @@
+"""The dry needling training platform: application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import INSTANCE_DIR, Config, ProductionConfig, config_from_env
+
+ROOT_DIR = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[Config] | None = None, **overrides) -> Flask:
+    """Build the app for ``config`` (from APP_ENV when None), with optional setting overrides."""
+    config = config or config_from_env()
+    if issubclass(config, ProductionConfig):
+        config.validate()
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(ROOT_DIR / "templates"),
+        static_folder="static",
+    )
+    app.config.from_object(config)
+    app.config.update(overrides)
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    from training.site.navigation import register_navigation
+    from training.site.security import register_security
+
+    register_navigation(app)
+    register_security(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    import training.models  # noqa: F401 - registers every table with the metadata
+    from training.database import configure_database
+    from training.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    configure_database(app)
+    migrate.init_app(app, db, directory=str(ROOT_DIR / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+
+    from training.auth.session import configure_login
+
+    configure_login(login_manager)
+
+
+def register_blueprints(app: Flask) -> None:
+    from training.auth.admin_routes import bp as admin_bp
+    from training.auth.routes import bp as auth_bp
+    from training.site.routes import bp as site_bp
+
+    app.register_blueprint(site_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+
+    from training.site.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_commands(app: Flask) -> None:
+    from training.auth.cli import users_cli
+    from training.seed import seed_demo_command
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_demo_command)

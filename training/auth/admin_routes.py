@@ -1,0 +1,103 @@
+"""Admin pages: list, create, deactivate users and change their roles."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from training.audit import record_event
+from training.auth.decorators import role_required
+from training.auth.forms import ActiveForm, AdminCreateUserForm, RolesForm
+from training.auth.models import User
+from training.auth.services import AccountError, create_user, set_active, set_roles
+from training.extensions import db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+PAGE_SIZE = 50
+
+
+@bp.route("/users")
+@role_required("admin")
+def users():
+    query = request.args.get("q", "").strip()[:100]
+    stmt = select(User).order_by(User.name, User.id)
+    if query:
+        like = f"%{query.lower()}%"
+        stmt = stmt.where(or_(User.email.like(like), User.name.ilike(like)))
+    page = db.paginate(stmt, per_page=PAGE_SIZE, error_out=False)
+    return render_template("admin/users.html", page=page, query=query)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required("admin")
+def create():
+    form = AdminCreateUserForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(
+                email=form.email.data,
+                name=form.name.data,
+                password=form.password.data,
+                roles=set(form.roles.data),
+                profession=form.profession.data or None,
+                license_number=form.license_number.data,
+                license_state=form.license_state.data,
+            )
+            record_event("user.created", f"user:{user.id}", {"roles": sorted(user.roles)})
+        except AccountError as err:
+            db.session.rollback()
+            getattr(form, err.field or "email").errors.append(str(err))
+        else:
+            db.session.commit()
+            flash(f"Account created for {user.email}.", "success")
+            return redirect(url_for("admin.user", user_id=user.id))
+    return render_template("admin/create_user.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/users/<int:user_id>")
+@role_required("admin")
+def user(user_id: int):
+    target = db.get_or_404(User, user_id)
+    roles_form = RolesForm(roles=sorted(target.roles))
+    active_form = ActiveForm(active=not target.active)
+    return render_template("admin/user.html", target=target, roles_form=roles_form, active_form=active_form)
+
+
+@bp.route("/users/<int:user_id>/roles", methods=["POST"])
+@role_required("admin")
+def update_roles(user_id: int):
+    target = db.get_or_404(User, user_id)
+    form = RolesForm()
+    if form.validate_on_submit():
+        try:
+            set_roles(target, set(form.roles.data), by=current_user)
+        except AccountError as err:
+            db.session.rollback()
+            form.roles.errors.append(str(err))
+        else:
+            db.session.commit()
+            flash("Roles saved.", "success")
+            return redirect(url_for("admin.user", user_id=target.id))
+    return render_template(
+        "admin/user.html", target=target, roles_form=form, active_form=ActiveForm(active=not target.active)
+    ), 400
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@role_required("admin")
+def update_active(user_id: int):
+    target = db.get_or_404(User, user_id)
+    form = ActiveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        set_active(target, form.active.data, by=current_user)
+    except AccountError as err:
+        db.session.rollback()
+        flash(str(err), "danger")
+        return redirect(url_for("admin.user", user_id=target.id))
+    db.session.commit()
+    flash("Account activated." if target.active else "Account deactivated; its sessions have ended.", "success")
+    return redirect(url_for("admin.user", user_id=target.id))

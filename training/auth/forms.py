@@ -1,0 +1,123 @@
+"""Account forms; strength and uniqueness are checked by the services, shown on the field."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from training.auth.passwords import MAX_LENGTH
+from training.auth.roles import PROFESSION_LABELS, Role
+
+PROFESSION_CHOICES = [(p.value, label) for p, label in PROFESSION_LABELS.items()]
+ROLE_CHOICES = [(r.value, r.value.capitalize()) for r in Role]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _email_field() -> EmailField:
+    return EmailField(
+        "Email",
+        validators=[DataRequired(), Length(max=254), Email(message="Enter a valid email address.")],
+    )
+
+
+def _password_field(label: str = "Password") -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[InputRequired(), Length(max=MAX_LENGTH, message=f"Use at most {MAX_LENGTH} characters.")],
+        description="At least 12 characters; a passphrase of several words works well.",
+    )
+
+
+class LicenseFieldsMixin:
+    name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
+    profession = SelectField("Profession", choices=PROFESSION_CHOICES, validators=[DataRequired()])
+    license_number = StringField(
+        "License number",
+        validators=[DataRequired(message="Enter your license number."), Length(max=60)],
+        description="Exactly as your licensing board records it.",
+    )
+    license_state = StringField(
+        "Licensing state or jurisdiction",
+        validators=[DataRequired(message="Enter the state or jurisdiction of your license."), Length(max=60)],
+    )
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    submit = SubmitField("Log in")
+
+
+class RegistrationForm(LicenseFieldsMixin, FlaskForm):
+    email = _email_field()
+    password = _password_field()
+    confirm = PasswordField(
+        "Repeat password", validators=[InputRequired(), EqualTo("password", "The passwords differ.")]
+    )
+    submit = SubmitField("Create account")
+
+
+class ProfileForm(LicenseFieldsMixin, FlaskForm):
+    submit = SubmitField("Save profile")
+
+    def __init__(self, *args, require_license: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not require_license:  # staff accounts need not hold a clinical license
+            for field in (self.profession, self.license_number, self.license_state):
+                field.validators = [Optional(), *field.validators[1:]]
+                field.flags.required = False
+            self.profession.choices = [("", "—"), *PROFESSION_CHOICES]
+
+    def apply_to(self, user) -> None:
+        user.name = self.name.data.strip()
+        user.profession = self.profession.data or None
+        user.license_number = (self.license_number.data or "").strip() or None
+        user.license_state = (self.license_state.data or "").strip() or None
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[InputRequired()])
+    password = _password_field("New password")
+    confirm = PasswordField(
+        "Repeat new password", validators=[InputRequired(), EqualTo("password", "The passwords differ.")]
+    )
+    submit = SubmitField("Change password")
+
+
+class AdminCreateUserForm(FlaskForm):
+    email = _email_field()
+    name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
+    roles = MultiCheckboxField("Roles", choices=ROLE_CHOICES, validators=[DataRequired("Choose at least one role.")])
+    password = _password_field("Initial password")
+    profession = SelectField("Profession", choices=[("", "—"), *PROFESSION_CHOICES], validators=[Optional()])
+    license_number = StringField("License number", validators=[Optional(), Length(max=60)])
+    license_state = StringField("Licensing state or jurisdiction", validators=[Optional(), Length(max=60)])
+    submit = SubmitField("Create user")
+
+
+class RolesForm(FlaskForm):
+    roles = MultiCheckboxField("Roles", choices=ROLE_CHOICES, validators=[DataRequired("Choose at least one role.")])
+    submit = SubmitField("Save roles")
+
+
+class ActiveForm(FlaskForm):
+    active = BooleanField("Active")
+    submit = SubmitField("Apply")
+
+
+class LogoutForm(FlaskForm):
+    submit = SubmitField("Log out")

@@ -1,0 +1,94 @@
+"""Users and the roles they hold."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from training.auth.roles import Profession, Role
+from training.database import utcnow
+from training.extensions import db
+
+ROLE_NAMES = tuple(r.value for r in Role)
+PROFESSION_NAMES = tuple(p.value for p in Profession)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("email = lower(email)", name="email_lower_case"),
+        CheckConstraint(
+            "profession IS NULL OR profession IN ("
+            + ", ".join(f"'{p}'" for p in PROFESSION_NAMES)
+            + ")",
+            name="profession_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: stored lower-cased, so uniqueness holds regardless of case
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    profession: Mapped[str | None] = mapped_column(String(40))
+    license_number: Mapped[str | None] = mapped_column(String(60))
+    #: licensing state or jurisdiction, e.g. "TX" or "Ontario"
+    license_state: Mapped[str | None] = mapped_column(String(60))
+    active: Mapped[bool] = mapped_column(default=True)
+    #: bumped at logout, password change and deactivation; sessions carrying an older value end
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    role_rows: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def roles(self) -> set[str]:
+        return {r.role for r in self.role_rows}
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def get_id(self) -> str:
+        """Session identity carries the version, so bumping it ends older sessions."""
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def profession_label(self) -> str:
+        return Profession(self.profession).label if self.profession else ""
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.split() else ""
+
+    @property
+    def last_name(self) -> str:
+        parts = self.name.split()
+        return " ".join(parts[1:]) if len(parts) > 1 else ""
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+    __table_args__ = (
+        UniqueConstraint("user_id", "role"),
+        CheckConstraint(
+            "role IN (" + ", ".join(f"'{r}'" for r in ROLE_NAMES) + ")", name="role_known"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+
+    user: Mapped[User] = relationship(back_populates="role_rows")
