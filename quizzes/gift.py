@@ -1,34 +1,33 @@
 """Moodle GIFT import: text in, ``QuestionSpec`` list out, or a ``GiftError`` naming the line.
 
-Trainers write question banks in GIFT because Moodle taught them to, so the parser follows
-Moodle's ``qformat_gift`` wherever that is well defined, and rejects (rather than guesses)
-wherever Moodle would store something this platform cannot grade. Decisions:
+Trainers write question banks in GIFT because Moodle taught them to, so this follows
+Moodle's ``qformat_gift`` where that is well defined, and rejects rather than guesses where
+Moodle would store something this platform cannot grade. Decisions:
 
-* A question runs until a blank line. Lines starting with ``//`` and ``$CATEGORY:`` lines
-  are dropped (categories mean nothing here); ``source_line`` is the first line kept.
-* No ``[format]`` marker means Moodle's auto-format, which is stored as PLAIN like
-  ``[moodle]``. Export always writes a marker, so round trips keep the format.
-* Missing-word questions (text after the answer block) are supported for every type: the
-  block is replaced by ``_____`` in the prompt, exactly as Moodle does.
-* Rejected: essay ``{}``, description questions (no answer block), more than one answer
-  block, numeric ``~`` wrong-answer feedback (the spec has no catch-all answer), ``=``
-  answers with a partial weight in multiple choice (use ``~%50%``), a ``~%100%`` next to
-  an ``=`` answer (a single-choice question has one fully correct answer), multiple-answer
-  weights whose positive part does not add up to 100% (Moodle refuses those too), and a
-  block mixing matching pairs with plain ``=`` answers (almost always a missing ``->``).
-* ``{Paris}`` without ``=`` is rejected instead of becoming a short answer as in Moodle:
-  an unmarked answer is far more often a typo than intent.
-* A ``%`` at the start of answer text is read as a weight, as in Moodle; a text that starts
-  with ``%`` and holds another ``%`` but no valid weight is an error, not silently text.
-* True/false is case-insensitive (``{t}`` works). The first ``#feedback`` goes on the wrong
-  choice, the second on the right one (Moodle's ``feedbacktrue``/``feedbackfalse``).
-* Weights are read as decimals, so any fraction the exporter writes reads back exactly.
+* A question runs until a blank line; ``//`` lines and ``$CATEGORY:`` lines are dropped.
+  ``source_line`` is the question's first kept line.
+* No ``[format]`` marker means Moodle's auto-format, stored as PLAIN like ``[moodle]``.
+* Missing-word questions (text after the answer block) work for every type: the block
+  becomes ``_____`` in the prompt, as in Moodle.
+* Rejected: essay ``{}``; description questions (no block); several blocks; numeric ``~``
+  wrong-answer feedback (the spec has no catch-all answer); ``=%50%`` in multiple choice
+  (use ``~%50%``); ``~%100%`` beside an ``=`` (single choice has one fully right answer);
+  multiple-answer weights whose positive part is not 100% (Moodle refuses those too);
+  ``=`` answers where only some have ``->``, and ``#`` in matching pairs (typos, nearly
+  always); ``{Paris}`` without ``=`` (Moodle takes it as a short answer; here it is
+  more likely a typo than intent).
+* A leading ``%n%`` is a weight; text starting with ``%`` that holds another ``%`` but no
+  valid weight is an error instead of silently becoming text.
+* True/false is case-insensitive. The first ``#feedback`` goes on the wrong choice, the
+  second on the right one, matching Moodle's ``feedbacktrue``/``feedbackfalse``.
+* Weights are read as decimals, so every fraction the exporter writes reads back exactly.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -47,12 +46,7 @@ ESCAPE_RE = re.compile(r"\\([\\~=#{}:n])")
 NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _WEIGHT_RE = re.compile(r"%(-?\d+(?:\.\d+)?)%")
 _FORMAT_RE = re.compile(r"\[(markdown|html|plain|moodle)\]")
-_FORMATS = {
-    "markdown": PromptFormat.MARKDOWN,
-    "html": PromptFormat.HTML,
-    "plain": PromptFormat.PLAIN,
-    "moodle": PromptFormat.PLAIN,
-}
+_FORMATS = {f.value: f for f in PromptFormat} | {"moodle": PromptFormat.PLAIN}
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 MISSING_WORD_BLANK = "_____"
 
@@ -83,12 +77,8 @@ class _Block:
     line_starts: tuple[tuple[int, int], ...]  #: (offset in raw, source line number)
 
     def line_at(self, offset: int) -> int:
-        found = self.line_starts[0][1]
-        for start, number in self.line_starts:
-            if start > offset:
-                break
-            found = number
-        return found
+        index = bisect_right([start for start, _ in self.line_starts], offset) - 1
+        return self.line_starts[max(index, 0)][1]
 
     def error(self, offset: int, reason: str) -> GiftError:
         return GiftError(self.line_at(offset), reason)
@@ -236,11 +226,14 @@ def _take_weight(block: _Block, answer: _Answer) -> float | None:
     return float(percent / 100)
 
 
+def _feedback_start(block: _Block, answer: _Answer) -> int:
+    sharp = block.masked.find("#", answer.start, answer.end)
+    return answer.end if sharp == -1 else sharp
+
+
 def _take_feedback(block: _Block, answer: _Answer) -> str:
     """Split off ``#feedback`` (everything after the first ``#``), moving ``answer.end``."""
-    sharp = block.masked.find("#", answer.start, answer.end)
-    if sharp == -1:
-        return ""
+    sharp = _feedback_start(block, answer)
     feedback = block.text(sharp + 1, answer.end)
     answer.end = sharp
     return feedback
@@ -302,7 +295,7 @@ def _parse_true_false(block: _Block, start: int, end: int) -> QuestionSpec:
 
 def _parse_short_or_matching(block: _Block, start: int, end: int) -> QuestionSpec:
     answers = _split_answers(block, start, end, "=")
-    arrows = [block.masked.find("->", a.start, a.end) for a in answers]
+    arrows = [block.masked.find("->", a.start, _feedback_start(block, a)) for a in answers]
     if all(arrow != -1 for arrow in arrows):
         return _parse_matching(block, answers, arrows)
     if any(arrow != -1 for arrow in arrows):
@@ -321,6 +314,8 @@ def _parse_short_or_matching(block: _Block, start: int, end: int) -> QuestionSpe
 def _parse_matching(block: _Block, answers: list[_Answer], arrows: list[int]) -> QuestionSpec:
     pairs = []
     for number, (answer, arrow) in enumerate(zip(answers, arrows, strict=True), start=1):
+        if (sharp := block.masked.find("#", answer.start, answer.end)) != -1:
+            raise block.error(sharp, "matching pairs take no feedback (write \\# for a '#')")
         left = block.text(answer.start, arrow)
         right = block.text(arrow + 2, answer.end)
         if not right:

@@ -68,7 +68,7 @@ def number(value: float) -> str:
 def _weighted(marker: str, fraction: float, text: str, default: float) -> str:
     """``marker`` + weight + text; the weight is written whenever the text starts with ``%``
     so that the importer cannot take the start of the text for a weight."""
-    escaped = escape(text.strip())
+    escaped = escape(text)
     if fraction != default or escaped.startswith("%"):
         return f"{marker}%{percent(fraction)}%{escaped}"
     return f"{marker}{escaped}"
@@ -135,7 +135,7 @@ def _matching_lines(spec: QuestionSpec) -> list[str]:
     for pair in spec.pairs:
         if "->" in pair.prompt:
             raise ValueError(f"matching prompt {pair.prompt!r}: GIFT cannot express '->' there")
-        lines.append(f"={escape(pair.prompt.strip())} -> {escape(pair.answer.strip())}")
+        lines.append(f"={escape(pair.prompt)} -> {escape(pair.answer)}")
     return lines
 
 

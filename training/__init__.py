@@ -54,6 +54,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from modules.authoring import bp as authoring_bp
+    from modules.rendering import render_markdown_cached
+    from modules.routes import bp as courses_bp
     from training.auth.admin_routes import bp as admin_bp
     from training.auth.routes import bp as auth_bp
     from training.site.routes import bp as site_bp
@@ -61,6 +64,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(site_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(courses_bp)
+    app.register_blueprint(authoring_bp)
+    app.add_template_filter(render_markdown_cached, "markdown")
+    app.add_template_global(lambda module: [], "module_links")
 
     from training.site.errors import register_error_handlers
 

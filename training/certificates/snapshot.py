@@ -87,9 +87,12 @@ def format_ceus(ceus: Decimal) -> str:
 def credit_fields(online: Decimal, practical: Decimal) -> dict[str, str]:
     """The four hour/CEU snapshot fields, computed consistently from the two hour parts.
 
-    Total contact hours = online + practical (exact), CEUs derived from that total.
+    Each part is first rounded down to the tenth and the total is the sum of those
+    printed parts, so the numbers on the certificate always add up (4.95 + 5.05 prints
+    4.9 + 5 = 9.9, never 10) and no credit is overstated; CEUs follow from that total.
     """
-    total = Decimal(online) + Decimal(practical)
+    online, practical = _tenths_down(Decimal(online)), _tenths_down(Decimal(practical))
+    total = online + practical
     return {
         "online_hours": format_hours(online),
         "practical_hours": format_hours(practical),

@@ -16,6 +16,8 @@ class NavItem:
 
 
 NAV_ITEMS: list[NavItem] = [
+    NavItem("courses.catalogue", "Courses", ("trainee", "instructor")),
+    NavItem("authoring.index", "Authoring", ("instructor",)),
     NavItem("admin.users", "Users", ("admin",)),
 ]
 

@@ -1,0 +1,1 @@
+"""Courses, modules and lessons: the content model, delivery to trainees, and authoring."""

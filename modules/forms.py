@@ -1,0 +1,72 @@
+"""Forms for reading (enrol, complete) and authoring (courses, modules, lessons)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    IntegerField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use lower-case letters, digits and single hyphens.")
+
+
+class ActionForm(FlaskForm):
+    """A button that changes state: carries only the CSRF token."""
+
+    submit = SubmitField("Go")
+
+
+class CourseForm(FlaskForm):
+    code = StringField("Course code", validators=[DataRequired(), Length(max=20)])
+    slug = StringField("Slug (web address)", validators=[DataRequired(), Length(max=80), SLUG])
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    summary = TextAreaField("Summary (Markdown)", validators=[Optional(), Length(max=20_000)])
+    provider = StringField("Provider", validators=[DataRequired(), Length(max=200)])
+    approval_number = StringField("Provider approval number", validators=[Optional(), Length(max=80)])
+    practical_hours = DecimalField(
+        "In-person practical hours", places=2,
+        validators=[DataRequired(), NumberRange(min=0, max=500)],
+    )
+    requires_signoff = BooleanField("Requires an instructor's practical sign-off")
+    signoff_checklist = TextAreaField(
+        "Sign-off checklist (one skill per line)", validators=[Optional(), Length(max=5_000)]
+    )
+    submit = SubmitField("Save course")
+
+
+class ModuleForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    slug = StringField("Slug", validators=[DataRequired(), Length(max=80), SLUG])
+    objectives = TextAreaField("Learning objectives (one per line)", validators=[Optional(), Length(max=5_000)])
+    intro = TextAreaField("Introduction (Markdown)", validators=[Optional(), Length(max=20_000)])
+    published = BooleanField("Published", default=True)
+    submit = SubmitField("Save module")
+
+
+class LessonForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    slug = StringField("Slug", validators=[DataRequired(), Length(max=80), SLUG])
+    minutes = IntegerField("Estimated minutes", validators=[DataRequired(), NumberRange(min=1, max=600)])
+    body = TextAreaField(
+        "Lesson (Markdown)",
+        validators=[DataRequired(message="The lesson body cannot be empty."), Length(max=200_000)],
+        description="Use ::: warning ... ::: for a safety callout, ::: note ... ::: for a side note.",
+    )
+    published = BooleanField("Published", default=True)
+    preview = SubmitField("Preview")
+    submit = SubmitField("Save lesson")
+
+
+class MoveForm(FlaskForm):
+    position = IntegerField("Position", validators=[DataRequired(), NumberRange(min=1, max=10_000)])
+    submit = SubmitField("Move")
+
+
+def lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]

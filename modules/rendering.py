@@ -1,0 +1,76 @@
+"""Lesson Markdown to safe HTML: markdown-it-py to render, nh3 to sanitize with an allowlist.
+
+Raw HTML in a lesson is passed to the parser but everything outside the allowlist is removed
+afterwards, so ``<script>``, event handlers, ``javascript:`` links and iframes render inert.
+Safety callouts use the container syntax ``::: warning`` ... ``:::`` (also ``note``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+from mdit_py_plugins.container import container_plugin
+
+CALLOUTS = ("warning", "note")
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em",
+    "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p",
+    "pre", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "th": {"align", "colspan", "rowspan", "scope"},
+    "td": {"align", "colspan", "rowspan"},
+    "ol": {"start"},
+}
+ALLOWED_CLASSES = {"div": {"callout", *(f"callout-{kind}" for kind in CALLOUTS)}, "code": set()}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def _callout_renderer(kind: str):
+    def render(self, tokens, idx, _options, _env):
+        if tokens[idx].nesting == 1:
+            return f'<div class="callout callout-{kind}">\n'
+        return "</div>\n"
+
+    return render
+
+
+def _build_parser() -> MarkdownIt:
+    parser = MarkdownIt("commonmark", {"html": True, "linkify": False}).enable("table").enable("strikethrough")
+    for kind in CALLOUTS:
+        parser.use(container_plugin, name=kind, render=_callout_renderer(kind))
+    return parser
+
+
+_parser = _build_parser()
+
+
+def render_markdown(text: str) -> str:
+    """Sanitized HTML for ``text``; never raises on malformed Markdown."""
+    html = _parser.render(text or "")
+    return sanitize_html(html)
+
+
+def sanitize_html(html: str) -> str:
+    """Keep only allowlisted tags, attributes and URL schemes."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        allowed_classes=ALLOWED_CLASSES,
+        strip_comments=True,
+    )
+
+
+@lru_cache(maxsize=256)
+def render_markdown_cached(text: str) -> Markup:
+    """For short texts shown on many pages (course summaries, quiz prompts)."""
+    return Markup(render_markdown(text))  # noqa: S704 - the HTML was sanitized just above
