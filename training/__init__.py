@@ -55,19 +55,31 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from modules.authoring import bp as authoring_bp
+    from modules.progress import register_step_provider
     from modules.rendering import render_markdown_cached
     from modules.routes import bp as courses_bp
+    from quizzes.authoring import bp as quiz_authoring_bp
+    from quizzes.routes import bp as quizzes_bp
+    from quizzes.progress import module_links, quiz_steps
     from training.auth.admin_routes import bp as admin_bp
     from training.auth.routes import bp as auth_bp
+    from training.certificates.events import connect_events
+    from training.certificates.routes import bp as certificates_bp
+    from training.certificates.verify_routes import bp as verify_bp
+    from training.progress.routes import bp as progress_bp
+    from training.records.api import bp as api_bp
+    from training.records.routes import bp as records_bp
     from training.site.routes import bp as site_bp
 
-    app.register_blueprint(site_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(courses_bp)
-    app.register_blueprint(authoring_bp)
+    for blueprint in (
+        site_bp, auth_bp, admin_bp, courses_bp, authoring_bp, quizzes_bp, quiz_authoring_bp,
+        progress_bp, certificates_bp, verify_bp, records_bp, api_bp,
+    ):
+        app.register_blueprint(blueprint)
     app.add_template_filter(render_markdown_cached, "markdown")
-    app.add_template_global(lambda module: [], "module_links")
+    app.add_template_global(module_links, "module_links")
+    register_step_provider(app, quiz_steps)
+    connect_events(app)
 
     from training.site.errors import register_error_handlers
 
@@ -75,8 +87,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from quizzes.cli import quizzes_cli
+    from training.audit.cli import audit_cli
     from training.auth.cli import users_cli
+    from training.certificates.cli import certificates_cli
     from training.seed import seed_demo_command
 
-    app.cli.add_command(users_cli)
-    app.cli.add_command(seed_demo_command)
+    for command in (users_cli, quizzes_cli, audit_cli, certificates_cli, seed_demo_command):
+        app.cli.add_command(command)

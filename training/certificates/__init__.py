@@ -1,0 +1,1 @@
+"""CE certificates: issuance, PDF, signatures, public verification, revocation and re-issue."""

@@ -1,0 +1,1 @@
+"""Auditors: CE records, exports, the audit log pages and the records API."""

@@ -16,9 +16,16 @@ class NavItem:
 
 
 NAV_ITEMS: list[NavItem] = [
+    NavItem("progress.dashboard", "My progress", ("trainee",)),
     NavItem("courses.catalogue", "Courses", ("trainee", "instructor")),
+    NavItem("certificates.mine", "My certificates", ("trainee",)),
     NavItem("authoring.index", "Authoring", ("instructor",)),
+    NavItem("progress.cohorts", "Cohorts", ("instructor",)),
+    NavItem("records.certificates", "CE records", ("auditor",)),
+    NavItem("records.audit_log", "Audit log", ("auditor",)),
+    NavItem("records.tokens", "API tokens", ("auditor",)),
     NavItem("admin.users", "Users", ("admin",)),
+    NavItem("certificates.admin_list", "Certificates", ("admin",)),
 ]
 
 

@@ -1,0 +1,1 @@
+"""Questions, quizzes, attempts, grading, GIFT import/export and item statistics."""

@@ -1,0 +1,5 @@
+"""``flask certificates ...``."""
+
+from flask.cli import AppGroup
+
+certificates_cli = AppGroup("certificates", help="Check certificates.")

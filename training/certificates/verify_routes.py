@@ -1,0 +1,5 @@
+"""Public verification of certificates, with no login."""
+
+from flask import Blueprint
+
+bp = Blueprint("verify", __name__)

@@ -1,0 +1,1 @@
+"""Progress tracking across courses: dashboards, cohort views and practical sign-offs."""
