@@ -1,4 +1,8 @@
-"""Instructors: create, edit, reorder, publish courses, modules and lessons; lesson history."""
+"""Instructors: create, edit, reorder, publish courses, modules and lessons; lesson history.
+
+Every refused change is rolled back, re-shows the form with the message next to the field,
+and answers 400, so nothing is half-saved and the instructor sees why.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +16,13 @@ from modules.models import Course, Lesson, LessonRevision, Module
 from modules.rendering import render_markdown
 from modules.services import (
     ContentError,
-    add_lesson,
-    add_module,
-    check_course_slug,
     delete_lesson,
     delete_module,
     place,
-    save_revision,
-    update_contact_hours,
+    save_course,
+    save_lesson,
+    save_module,
+    set_course_published,
 )
 from training.auth.decorators import role_required
 from training.extensions import db
@@ -29,13 +32,35 @@ bp = Blueprint("authoring", __name__, url_prefix="/author")
 AUTHORS = ("instructor",)
 
 
-def _fail(form, err: ContentError):
+def _refuse(form, err: ContentError) -> None:
+    """Undo the attempt and put the message next to its field (or on top of the page)."""
     db.session.rollback()
     field = getattr(form, err.field, None) if err.field else None
     if field is not None:
-        field.errors.append(str(err))
+        field.errors = [*field.errors, str(err)]
     else:
         flash(str(err), "danger")
+
+
+def _status(form) -> int:
+    return 400 if form.errors else 200
+
+
+def _course_tree(course_id: int) -> Course:
+    return db.one_or_404(
+        select(Course).where(Course.id == course_id)
+        .options(selectinload(Course.modules).selectinload(Module.lessons))
+    )
+
+
+def _course_page(course: Course, form: CourseForm | None = None, move_error=None, status=200):
+    form = form or CourseForm(
+        obj=course, formdata=None, signoff_checklist="\n".join(course.signoff_checklist or [])
+    )
+    return render_template(
+        "authoring/course.html", course=course, form=form, action=ActionForm(), move=MoveForm(),
+        move_error=move_error,
+    ), status
 
 
 @bp.route("/")
@@ -45,78 +70,78 @@ def index():
     return render_template("authoring/index.html", courses=courses)
 
 
+def _course_values(form: CourseForm) -> dict:
+    return {
+        "code": form.code.data.strip().upper(),
+        "slug": form.slug.data,
+        "title": form.title.data,
+        "summary": form.summary.data or "",
+        "provider": form.provider.data,
+        "approval_number": form.approval_number.data or "",
+        "practical_hours": form.practical_hours.data,
+        "requires_signoff": form.requires_signoff.data,
+        "signoff_checklist": lines(form.signoff_checklist.data),
+    }
+
+
 @bp.route("/courses/new", methods=["GET", "POST"])
 @role_required(*AUTHORS)
 def new_course():
     form = CourseForm()
     if form.validate_on_submit():
-        course = Course()
-        _apply_course_form(form, course)
         try:
-            check_course_slug(course)
-            db.session.add(course)
+            course = save_course(Course(published=False), _course_values(form))
             db.session.commit()
         except ContentError as err:
-            _fail(form, err)
+            _refuse(form, err)
         else:
             flash("Course created as a draft.", "success")
             return redirect(url_for("authoring.course", course_id=course.id))
-    return render_template("authoring/course_form.html", form=form, course=None), 400 if form.errors else 200
+    return render_template("authoring/course_form.html", form=form, course=None), _status(form)
 
 
 @bp.route("/courses/<int:course_id>", methods=["GET", "POST"])
 @role_required(*AUTHORS)
 def course(course_id: int):
-    course = db.one_or_404(
-        select(Course).where(Course.id == course_id)
-        .options(selectinload(Course.modules).selectinload(Module.lessons))
-    )
+    course = _course_tree(course_id)
     form = CourseForm(obj=course, signoff_checklist="\n".join(course.signoff_checklist or []))
     if form.validate_on_submit():
-        _apply_course_form(form, course)
         try:
-            check_course_slug(course)
+            save_course(course, _course_values(form))
             db.session.commit()
         except ContentError as err:
-            _fail(form, err)
+            _refuse(form, err)
+            course = _course_tree(course_id)
         else:
             flash("Course saved.", "success")
             return redirect(url_for("authoring.course", course_id=course.id))
-    return render_template(
-        "authoring/course.html", course=course, form=form, action=ActionForm(), move=MoveForm()
-    ), 400 if form.errors else 200
-
-
-def _apply_course_form(form: CourseForm, course: Course) -> None:
-    for name in ("code", "slug", "title", "summary", "provider", "approval_number",
-                 "practical_hours", "requires_signoff"):
-        setattr(course, name, getattr(form, name).data)
-    course.code = course.code.strip().upper()
-    course.signoff_checklist = lines(form.signoff_checklist.data)
+    return _course_page(course, form, status=_status(form))
 
 
 @bp.route("/courses/<int:course_id>/publish", methods=["POST"])
 @role_required(*AUTHORS)
 def publish_course(course_id: int):
-    return _set_published(db.get_or_404(Course, course_id), True)
+    return _set_published(_course_tree(course_id), True)
 
 
 @bp.route("/courses/<int:course_id>/unpublish", methods=["POST"])
 @role_required(*AUTHORS)
 def unpublish_course(course_id: int):
-    return _set_published(db.get_or_404(Course, course_id), False)
+    return _set_published(_course_tree(course_id), False)
 
 
 def _set_published(course: Course, published: bool):
     if not ActionForm().validate_on_submit():
         abort(400)
-    if published and not any(m.lessons for m in course.modules):
-        flash("Add at least one module with a lesson before publishing.", "danger")
-        return redirect(url_for("authoring.course", course_id=course.id)), 409
-    course.published = published
-    update_contact_hours(course)
+    try:
+        set_course_published(course, published)
+    except ContentError as err:
+        db.session.rollback()
+        flash(str(err), "danger")
+        return redirect(url_for("authoring.course", course_id=course.id))
     db.session.commit()
-    flash("Course published." if published else "Course unpublished: trainees no longer see it.", "success")
+    flash("Course published." if published else "Course unpublished: trainees no longer see it.",
+          "success")
     return redirect(url_for("authoring.course", course_id=course.id))
 
 
@@ -124,22 +149,7 @@ def _set_published(course: Course, published: bool):
 @role_required(*AUTHORS)
 def new_module(course_id: int):
     course = db.get_or_404(Course, course_id)
-    form = ModuleForm()
-    if form.validate_on_submit():
-        module = Module(course_id=course.id, position=0)
-        _apply_module_form(form, module)
-        try:
-            add_module(course, module)
-            update_contact_hours(course)
-            db.session.commit()
-        except ContentError as err:
-            _fail(form, err)
-        else:
-            flash("Module added.", "success")
-            return redirect(url_for("authoring.course", course_id=course.id))
-    return render_template("authoring/module_form.html", form=form, course=course, module=None), (
-        400 if form.errors else 200
-    )
+    return _edit_module(ModuleForm(), course, None)
 
 
 @bp.route("/modules/<int:module_id>", methods=["GET", "POST"])
@@ -147,56 +157,56 @@ def new_module(course_id: int):
 def module(module_id: int):
     module = db.get_or_404(Module, module_id)
     form = ModuleForm(obj=module, objectives="\n".join(module.objectives or []))
+    return _edit_module(form, module.course, module)
+
+
+def _edit_module(form: ModuleForm, course: Course, module: Module | None):
     if form.validate_on_submit():
-        _apply_module_form(form, module)
         try:
-            add_module(module.course, module, module.position)  # re-checks the slug, keeps position
-            update_contact_hours(module.course)
+            saved = save_module(
+                course, module or Module(), title=form.title.data, slug=form.slug.data,
+                objectives=lines(form.objectives.data), intro=form.intro.data or "",
+                published=form.published.data,
+            )
             db.session.commit()
         except ContentError as err:
-            _fail(form, err)
+            _refuse(form, err)
         else:
-            flash("Module saved.", "success")
-            return redirect(url_for("authoring.course", course_id=module.course_id))
-    return render_template("authoring/module_form.html", form=form, course=module.course, module=module), (
-        400 if form.errors else 200
-    )
-
-
-def _apply_module_form(form: ModuleForm, module: Module) -> None:
-    module.title = form.title.data
-    module.slug = form.slug.data
-    module.objectives = lines(form.objectives.data)
-    module.intro = form.intro.data or ""
-    module.published = form.published.data
+            flash("Module saved." if module else "Module added.", "success")
+            return redirect(url_for("authoring.course", course_id=saved.course_id))
+    return render_template(
+        "authoring/module_form.html", form=form, course=course, module=module
+    ), _status(form)
 
 
 @bp.route("/modules/<int:module_id>/move", methods=["POST"])
 @role_required(*AUTHORS)
 def move_module(module_id: int):
     module = db.get_or_404(Module, module_id)
-    return _move(module, module.course.modules, module.course_id)
+    return _move(module, "module", module.course_id)
 
 
 @bp.route("/lessons/<int:lesson_id>/move", methods=["POST"])
 @role_required(*AUTHORS)
 def move_lesson(lesson_id: int):
     lesson = db.get_or_404(Lesson, lesson_id)
-    return _move(lesson, lesson.module.lessons, lesson.module.course_id)
+    return _move(lesson, "lesson", lesson.module.course_id)
 
 
-def _move(item, siblings, course_id: int):
+def _move(item: Module | Lesson, kind: str, course_id: int):
+    """Reorder; a bad position re-shows the course page with the message beside that item."""
     form = MoveForm()
-    if not form.validate_on_submit():
-        flash("Give a position from 1 to the number of items.", "danger")
-        return redirect(url_for("authoring.course", course_id=course_id)), 400
+    siblings = item.course.modules if kind == "module" else item.module.lessons
     try:
+        if not form.validate_on_submit():
+            raise ContentError(" ".join(form.position.errors) or "Give a position.", "position")
         place(siblings, item, form.position.data)
     except ContentError as err:
         db.session.rollback()
-        flash(str(err), "danger")
-        return redirect(url_for("authoring.course", course_id=course_id)), 400
+        error = {"kind": kind, "id": item.id, "message": str(err)}
+        return _course_page(_course_tree(course_id), move_error=error, status=400)
     db.session.commit()
+    flash(f"{kind.title()} moved to position {form.position.data}.", "success")
     return redirect(url_for("authoring.course", course_id=course_id))
 
 
@@ -204,28 +214,29 @@ def _move(item, siblings, course_id: int):
 @role_required(*AUTHORS)
 def remove_module(module_id: int):
     module = db.get_or_404(Module, module_id)
-    course = module.course
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    delete_module(module)
-    update_contact_hours(course)
-    db.session.commit()
-    flash("Module deleted.", "success")
-    return redirect(url_for("authoring.course", course_id=course.id))
+    return _remove(module, module.course_id, delete_module)
 
 
 @bp.route("/lessons/<int:lesson_id>/delete", methods=["POST"])
 @role_required(*AUTHORS)
 def remove_lesson(lesson_id: int):
     lesson = db.get_or_404(Lesson, lesson_id)
-    course = lesson.module.course
+    return _remove(lesson, lesson.module.course_id, delete_lesson)
+
+
+def _remove(item: Module | Lesson, course_id: int, delete) -> object:
     if not ActionForm().validate_on_submit():
         abort(400)
-    delete_lesson(lesson)
-    update_contact_hours(course)
-    db.session.commit()
-    flash("Lesson deleted.", "success")
-    return redirect(url_for("authoring.course", course_id=course.id))
+    title = item.title
+    try:
+        delete(item)
+    except ContentError as err:
+        db.session.rollback()
+        flash(str(err), "danger")
+    else:
+        db.session.commit()
+        flash(f"Deleted “{title}”.", "success")
+    return redirect(url_for("authoring.course", course_id=course_id))
 
 
 @bp.route("/modules/<int:module_id>/lessons/new", methods=["GET", "POST"])
@@ -245,26 +256,25 @@ def lesson(lesson_id: int):
 
 def _edit_lesson(form: LessonForm, module: Module, lesson: Lesson | None):
     preview = None
-    if form.validate_on_submit():
-        if form.preview.data:
-            preview = render_markdown(form.body.data)
+    if form.is_submitted() and form.preview.data:
+        # a preview changes nothing, so it must work while the title or slug is unfinished
+        preview = render_markdown(form.body.data or "")
+    elif form.validate_on_submit():
+        try:
+            saved = lesson or Lesson()
+            save_lesson(
+                module, saved, title=form.title.data, body=form.body.data, author=current_user,
+                slug=form.slug.data, minutes=form.minutes.data, published=form.published.data,
+            )
+            db.session.commit()
+        except ContentError as err:
+            _refuse(form, err)
         else:
-            target = lesson or Lesson(module_id=module.id, position=0)
-            target.slug, target.minutes, target.published = form.slug.data, form.minutes.data, form.published.data
-            try:
-                add_lesson(module, target, target.position or None)
-                save_revision(target, form.title.data, form.body.data, author=current_user)
-                update_contact_hours(module.course)
-                db.session.commit()
-            except ContentError as err:
-                _fail(form, err)
-            else:
-                flash("Lesson saved.", "success")
-                return redirect(url_for("authoring.lesson", lesson_id=target.id))
-    status = 400 if form.errors else 200
+            flash("Lesson saved.", "success")
+            return redirect(url_for("authoring.lesson", lesson_id=saved.id))
     return render_template(
         "authoring/lesson_form.html", form=form, module=module, lesson=lesson, preview=preview
-    ), status
+    ), _status(form)
 
 
 @bp.route("/lessons/<int:lesson_id>/revisions")
@@ -279,6 +289,7 @@ def revisions(lesson_id: int):
 def revision(lesson_id: int, number: int):
     lesson = db.get_or_404(Lesson, lesson_id)
     revision = db.one_or_404(
-        select(LessonRevision).where(LessonRevision.lesson_id == lesson.id, LessonRevision.number == number)
+        select(LessonRevision)
+        .where(LessonRevision.lesson_id == lesson.id, LessonRevision.number == number)
     )
     return render_template("authoring/revision.html", lesson=lesson, revision=revision)

@@ -11,9 +11,11 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use lower-case letters, digits and single hyphens.")
+SLUG = Regexp(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use lower-case letters, digits and single hyphens."
+)
 
 
 class ActionForm(FlaskForm):
@@ -28,10 +30,12 @@ class CourseForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField("Summary (Markdown)", validators=[Optional(), Length(max=20_000)])
     provider = StringField("Provider", validators=[DataRequired(), Length(max=200)])
-    approval_number = StringField("Provider approval number", validators=[Optional(), Length(max=80)])
+    approval_number = StringField(
+        "Provider approval number", validators=[Optional(), Length(max=80)]
+    )
     practical_hours = DecimalField(
         "In-person practical hours", places=2,
-        validators=[DataRequired(), NumberRange(min=0, max=500)],
+        validators=[InputRequired(), NumberRange(min=0, max=500)],
     )
     requires_signoff = BooleanField("Requires an instructor's practical sign-off")
     signoff_checklist = TextAreaField(
@@ -43,7 +47,9 @@ class CourseForm(FlaskForm):
 class ModuleForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     slug = StringField("Slug", validators=[DataRequired(), Length(max=80), SLUG])
-    objectives = TextAreaField("Learning objectives (one per line)", validators=[Optional(), Length(max=5_000)])
+    objectives = TextAreaField(
+        "Learning objectives (one per line)", validators=[Optional(), Length(max=5_000)]
+    )
     intro = TextAreaField("Introduction (Markdown)", validators=[Optional(), Length(max=20_000)])
     published = BooleanField("Published", default=True)
     submit = SubmitField("Save module")
@@ -52,11 +58,14 @@ class ModuleForm(FlaskForm):
 class LessonForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     slug = StringField("Slug", validators=[DataRequired(), Length(max=80), SLUG])
-    minutes = IntegerField("Estimated minutes", validators=[DataRequired(), NumberRange(min=1, max=600)])
+    minutes = IntegerField(
+        "Estimated minutes", validators=[InputRequired(), NumberRange(min=1, max=600)]
+    )
     body = TextAreaField(
         "Lesson (Markdown)",
         validators=[DataRequired(message="The lesson body cannot be empty."), Length(max=200_000)],
-        description="Use ::: warning ... ::: for a safety callout, ::: note ... ::: for a side note.",
+        description="Use ::: warning ... ::: for a safety callout, "
+        "::: note ... ::: for a side note.",
     )
     published = BooleanField("Published", default=True)
     preview = SubmitField("Preview")
@@ -64,9 +73,12 @@ class LessonForm(FlaskForm):
 
 
 class MoveForm(FlaskForm):
-    position = IntegerField("Position", validators=[DataRequired(), NumberRange(min=1, max=10_000)])
+    """Range checked by ``services.place``, which knows how many siblings there are."""
+
+    position = IntegerField("Position", validators=[InputRequired(message="Give a position.")])
     submit = SubmitField("Move")
 
 
 def lines(text: str | None) -> list[str]:
+    """One item per non-blank line (objectives, checklist skills)."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]

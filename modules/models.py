@@ -74,7 +74,9 @@ class Lesson(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    module_id: Mapped[int] = mapped_column(ForeignKey("course_modules.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(
+        ForeignKey("course_modules.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int]
     slug: Mapped[str] = mapped_column(String(80))
     title: Mapped[str] = mapped_column(String(200))

@@ -94,8 +94,17 @@ class Outline:
     def next_lesson(self) -> LessonState | None:
         return next((s for s in self.lesson_sequence() if not s.done and not s.locked), None)
 
+    def neighbours(self, state: LessonState) -> tuple[LessonState | None, LessonState | None]:
+        """The lessons before and after ``state`` across module boundaries, for previous/next."""
+        sequence = self.lesson_sequence()
+        index = next(i for i, s in enumerate(sequence) if s is state)
+        previous = sequence[index - 1] if index > 0 else None
+        following = sequence[index + 1] if index + 1 < len(sequence) else None
+        return previous, following
+
 
 def register_step_provider(app, provider: StepProvider) -> None:
+    """Let a higher layer add steps to modules without this layer importing it."""
     app.extensions.setdefault("module_step_providers", []).append(provider)
 
 
@@ -113,14 +122,18 @@ def load_course(slug: str, *, include_drafts: bool) -> Course | None:
 
 
 def visible_modules(course: Course, include_drafts: bool = False) -> list[Module]:
+    """Draft modules are for authors only."""
     return [m for m in course.modules if m.published or include_drafts]
 
 
 def visible_lessons(module: Module, include_drafts: bool = False) -> list[Lesson]:
+    """Draft lessons are for authors only."""
     return [lesson for lesson in module.lessons if lesson.published or include_drafts]
 
 
-def build_outline(course: Course, user, *, ignore_locks: bool = False, include_drafts: bool = False) -> Outline:
+def build_outline(
+    course: Course, user, *, ignore_locks: bool = False, include_drafts: bool = False
+) -> Outline:
     """Per-module progress and locks of ``user`` in ``course`` (already loaded)."""
     modules = visible_modules(course, include_drafts)
     done_ids = completed_lesson_ids(user.id, course.id) if user is not None else set()
@@ -136,13 +149,16 @@ def build_outline(course: Course, user, *, ignore_locks: bool = False, include_d
             LessonState(lesson=lesson, done=lesson.id in done_ids, locked=locked)
             for lesson in visible_lessons(module, include_drafts)
         ]
-        state = ModuleState(module=module, lessons=lessons, steps=steps.get(module.id, []), locked=locked)
+        state = ModuleState(
+            module=module, lessons=lessons, steps=steps.get(module.id, []), locked=locked
+        )
         outline.modules.append(state)
         previous_complete = state.complete
     return outline
 
 
 def completed_lesson_ids(user_id: int, course_id: int) -> set[int]:
+    """Ids of the lessons ``user_id`` completed in the course, in one query."""
     stmt = (
         select(LessonCompletion.lesson_id)
         .join(Lesson, Lesson.id == LessonCompletion.lesson_id)

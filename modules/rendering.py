@@ -2,7 +2,8 @@
 
 Raw HTML in a lesson is passed to the parser but everything outside the allowlist is removed
 afterwards, so ``<script>``, event handlers, ``javascript:`` links and iframes render inert.
-Safety callouts use the container syntax ``::: warning`` ... ``:::`` (also ``note``).
+Safety callouts use the container syntax ``::: warning`` ... ``:::`` (also ``note``). Lesson
+HTML is rendered once per revision and stored (``LessonRevision.html``), not on every view.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ CALLOUTS = ("warning", "note")
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em",
     "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p",
-    "pre", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    "pre", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
+    "ul",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -42,7 +44,8 @@ def _callout_renderer(kind: str):
 
 
 def _build_parser() -> MarkdownIt:
-    parser = MarkdownIt("commonmark", {"html": True, "linkify": False}).enable("table").enable("strikethrough")
+    parser = MarkdownIt("commonmark", {"html": True, "linkify": False})
+    parser.enable("table").enable("strikethrough")
     for kind in CALLOUTS:
         parser.use(container_plugin, name=kind, render=_callout_renderer(kind))
     return parser
@@ -52,9 +55,17 @@ _parser = _build_parser()
 
 
 def render_markdown(text: str) -> str:
-    """Sanitized HTML for ``text``; never raises on malformed Markdown."""
-    html = _parser.render(text or "")
-    return sanitize_html(html)
+    """Sanitized HTML for ``text``; never raises on malformed Markdown.
+
+    A ``#`` heading becomes ``<h2>``: the page's own title is the only ``<h1>``, and an ``<h1>``
+    left for the sanitizer would lose its tag and run into the next paragraph.
+    """
+    env: dict = {}
+    tokens = _parser.parse(text or "", env)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close") and token.tag == "h1":
+            token.tag = "h2"
+    return sanitize_html(_parser.renderer.render(tokens, _parser.options, env))
 
 
 def sanitize_html(html: str) -> str:

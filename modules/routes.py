@@ -19,13 +19,16 @@ READERS = ("trainee", "instructor")
 
 
 def is_author() -> bool:
+    """Instructors see drafts and every lesson, unlocked, to check what trainees will get."""
     return current_user.has_role("instructor")
 
 
 @bp.route("/")
 @role_required(*READERS)
 def catalogue():
-    courses = db.session.scalars(select(Course).where(Course.published).order_by(Course.title)).all()
+    courses = db.session.scalars(
+        select(Course).where(Course.published).order_by(Course.title)
+    ).all()
     enrolled = set(
         db.session.scalars(select(Enrolment.course_id).where(Enrolment.user_id == current_user.id))
     )
@@ -39,7 +42,8 @@ def course(slug: str):
     enrolment = find_enrolment(current_user.id, course.id)
     outline = build_outline(course, current_user if enrolment else None, ignore_locks=is_author())
     return render_template(
-        "modules/course.html", course=course, outline=outline, enrolment=enrolment, form=ActionForm()
+        "modules/course.html", course=course, outline=outline, enrolment=enrolment,
+        form=ActionForm(),
     )
 
 
@@ -78,13 +82,9 @@ def _readable_lesson(slug: str, lesson_id: int):
 @role_required(*READERS)
 def lesson(slug: str, lesson_id: int):
     course, outline, module_state, lesson_state, enrolled = _readable_lesson(slug, lesson_id)
-    revision = db.session.get(LessonRevision, lesson_state.lesson.current_revision_id) if (
-        lesson_state.lesson.current_revision_id
-    ) else None
-    sequence = outline.lesson_sequence()
-    index = next(i for i, s in enumerate(sequence) if s is lesson_state)
-    previous = sequence[index - 1] if index > 0 else None
-    following = sequence[index + 1] if index + 1 < len(sequence) else None
+    revision_id = lesson_state.lesson.current_revision_id
+    revision = db.session.get(LessonRevision, revision_id) if revision_id else None
+    previous, following = outline.neighbours(lesson_state)
     return render_template(
         "modules/lesson.html", course=course, outline=outline, module_state=module_state,
         state=lesson_state, revision=revision, previous=previous, following=following,
@@ -102,9 +102,8 @@ def complete(slug: str, lesson_id: int):
         abort(400)
     complete_lesson(current_user, lesson_state.lesson)
     db.session.commit()
-    sequence = outline.lesson_sequence()
-    index = next(i for i, s in enumerate(sequence) if s is lesson_state)
-    following = sequence[index + 1] if index + 1 < len(sequence) else None
+    _previous, following = outline.neighbours(lesson_state)
+    # within a module go straight on; at its end, the course page shows what unlocked
     if following is not None and following.lesson.module_id == lesson_state.lesson.module_id:
         return redirect(url_for("courses.lesson", slug=course.slug, lesson_id=following.lesson.id))
     return redirect(url_for("courses.course", slug=course.slug))

@@ -1,4 +1,9 @@
-"""Content rules: ordering, revisions, publication, enrolment and lesson completion."""
+"""Content rules: ordering, revisions, publication, enrolment and lesson completion.
+
+Every check runs before the first attribute changes, and under ``no_autoflush``, so a refused
+change never reaches the database half-applied (an autoflush of a clashing slug would
+otherwise surface as an IntegrityError instead of a message next to the field).
+"""
 
 from __future__ import annotations
 
@@ -6,16 +11,23 @@ from collections.abc import Sequence
 from decimal import ROUND_DOWN, Decimal
 
 from blinker import Namespace
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from modules.models import Course, Enrolment, Lesson, LessonCompletion, LessonRevision, Module
 from modules.rendering import render_markdown
+from training.audit import record_event
 from training.extensions import db
 
 signals = Namespace()
 #: sent with (user, lesson) after a lesson is first marked complete
 lesson_completed = signals.signal("lesson-completed")
+
+MAX_TITLE = 200
+COURSE_FIELDS = (
+    "code", "slug", "title", "summary", "provider", "approval_number", "practical_hours",
+    "requires_signoff", "signoff_checklist",
+)
 
 
 class ContentError(ValueError):
@@ -27,8 +39,8 @@ class ContentError(ValueError):
 
 
 def place(items: Sequence, item, position: int) -> None:
-    """Move ``item`` to 1-based ``position`` in ``items`` and renumber all without gaps."""
-    ordered = [i for i in items if i is not item]
+    """Move ``item`` to 1-based ``position`` among ``items`` and renumber all without gaps."""
+    ordered = sorted((i for i in items if i is not item), key=lambda i: i.position or 0)
     if not 1 <= position <= len(ordered) + 1:
         raise ContentError(f"Position must be between 1 and {len(ordered) + 1}.", "position")
     ordered.insert(position - 1, item)
@@ -37,67 +49,110 @@ def place(items: Sequence, item, position: int) -> None:
 
 
 def renumber(items: Sequence) -> None:
+    """Close the gaps left by a removed item, keeping the order."""
     for index, each in enumerate(sorted(items, key=lambda i: i.position), start=1):
         each.position = index
 
 
-def add_module(course: Course, module: Module, position: int | None = None) -> Module:
-    """Add ``module`` (or keep it, when editing) at ``position``, checking its slug."""
-    _check_unique_slug(course.modules, module, "module")
-    if module not in course.modules:
+def check_title(title: str, field: str = "title") -> None:
+    """Titles are required and fit their column; checked here so no layer can skip it."""
+    if not (title or "").strip():
+        raise ContentError("A title is required.", field)
+    if len(title) > MAX_TITLE:
+        raise ContentError(
+            f"The title is {len(title)} characters; the limit is {MAX_TITLE}.", field
+        )
+
+
+def save_course(course: Course, values: dict) -> Course:
+    """Apply ``values`` after checking that no other course uses the code or slug."""
+    check_title(values.get("title", course.title))
+    with db.session.no_autoflush:
+        for name in ("slug", "code"):
+            value = values.get(name, getattr(course, name))
+            column = getattr(Course, name)
+            query = select(Course.id).where(column == value)
+            if course.id is not None:
+                query = query.where(Course.id != course.id)
+            if db.session.scalar(query) is not None:
+                raise ContentError(f"Another course already uses the {name} '{value}'.", name)
+    for name, value in values.items():
+        setattr(course, name, value)
+    if course.id is None:
+        db.session.add(course)
+    db.session.flush()
+    return course
+
+
+def _check_slug(siblings: Sequence, item, slug: str, kind: str) -> None:
+    if any(s is not item and s.slug == slug for s in siblings):
+        raise ContentError(f"Another {kind} here already uses the slug '{slug}'.", "slug")
+
+
+def save_module(course: Course, module: Module, *, position: int | None = None, **values) -> Module:
+    """Create or edit ``module`` (title, slug, objectives, intro, published) in ``course``."""
+    check_title(values.get("title", module.title))
+    with db.session.no_autoflush:
+        siblings = course.modules
+        _check_slug(siblings, module, values.get("slug", module.slug), "module")
+        is_new = module not in siblings
+        if position is not None or is_new:
+            place(siblings, module, len(siblings) + 1 if position is None else position)
+    for name, value in values.items():
+        setattr(module, name, value)
+    if is_new:
         course.modules.append(module)
-    place(course.modules, module, position or len(course.modules))
+    update_contact_hours(course)
     return module
 
 
-def add_lesson(module: Module, lesson: Lesson, position: int | None = None) -> Lesson:
-    """Add ``lesson`` (or keep it, when editing) at ``position``, checking its slug."""
-    _check_unique_slug(module.lessons, lesson, "lesson")
-    if lesson not in module.lessons:
+def save_lesson(
+    module: Module, lesson: Lesson, *, title: str, body: str, author=None,
+    position: int | None = None, **values,
+) -> LessonRevision | None:
+    """Create or edit ``lesson`` (slug, minutes, published); a changed text makes a revision."""
+    check_title(title)
+    check_body(body)
+    with db.session.no_autoflush:
+        siblings = module.lessons
+        _check_slug(siblings, lesson, values.get("slug", lesson.slug), "lesson")
+        is_new = lesson not in siblings
+        if position is not None or is_new:
+            place(siblings, lesson, len(siblings) + 1 if position is None else position)
+    for name, value in values.items():
+        setattr(lesson, name, value)
+    if is_new:
         module.lessons.append(lesson)
-    place(module.lessons, lesson, position or len(module.lessons))
-    return lesson
+    revision = save_revision(lesson, title, body, author=author)
+    update_contact_hours(module.course)
+    return revision
 
 
-def delete_module(module: Module) -> None:
-    course = module.course
-    course.modules.remove(module)
-    db.session.delete(module)
-    renumber(course.modules)
-
-
-def delete_lesson(lesson: Lesson) -> None:
-    module = lesson.module
-    module.lessons.remove(lesson)
-    db.session.delete(lesson)
-    renumber(module.lessons)
-
-
-def _check_unique_slug(siblings: Sequence, item, kind: str) -> None:
-    if any(s is not item and s.slug == item.slug for s in siblings):
-        raise ContentError(f"Another {kind} here already uses the slug '{item.slug}'.", "slug")
-
-
-def check_course_slug(course: Course) -> None:
-    """Refuse a code or slug another course already uses."""
-    for column, label in ((Course.slug, "slug"), (Course.code, "code")):
-        value = getattr(course, column.key)
-        clash = db.session.scalar(select(Course.id).where(column == value, Course.id != course.id))
-        if clash is not None:
-            raise ContentError(f"Another course already uses the {label} '{value}'.", label)
+def check_body(body: str) -> None:
+    if not (body or "").strip():
+        raise ContentError("The lesson body cannot be empty.", "body")
 
 
 def save_revision(lesson: Lesson, title: str, body: str, author=None) -> LessonRevision | None:
-    """Record a new revision when the title or body changed; returns it, or None if unchanged."""
-    if not body.strip():
-        raise ContentError("The lesson body cannot be empty.", "body")
+    """Record a new revision when the title or body changed; returns it, or None if unchanged.
+
+    Line endings are normalised first: browsers send CRLF from a textarea, and an unchanged
+    lesson saved from the form must not count as a new version.
+    """
+    body = body.replace("\r\n", "\n").replace("\r", "\n")
+    check_title(title)
+    check_body(body)
     current = lesson.current_revision
     lesson.title = title
     if current is not None and current.body == body and current.title == title:
         return None
-    number = (max((r.number for r in lesson.revisions), default=0)) + 1
+    last = 0
+    if lesson.id is not None:
+        last = db.session.scalar(
+            select(func.max(LessonRevision.number)).where(LessonRevision.lesson_id == lesson.id)
+        ) or 0
     revision = LessonRevision(
-        number=number,
+        number=last + 1,
         title=title,
         body=body,
         html=render_markdown(body),
@@ -110,17 +165,65 @@ def save_revision(lesson: Lesson, title: str, body: str, author=None) -> LessonR
     return revision
 
 
+def delete_module(module: Module) -> None:
+    """Delete a module nobody has progress in; its siblings close the gap."""
+    done = select(LessonCompletion.id).join(Lesson, Lesson.id == LessonCompletion.lesson_id)
+    if db.session.scalar(done.where(Lesson.module_id == module.id).limit(1)) is not None:
+        raise ContentError(
+            "Trainees have completed lessons in this module: unpublish it instead, "
+            "so that their progress is kept."
+        )
+    course = module.course
+    # delete-orphan deletes it; calling session.delete() as well breaks SQLAlchemy's flush
+    course.modules.remove(module)
+    renumber(course.modules)
+    update_contact_hours(course)
+
+
+def delete_lesson(lesson: Lesson) -> None:
+    """Delete a lesson nobody has completed; its siblings close the gap."""
+    done = select(LessonCompletion.id).where(LessonCompletion.lesson_id == lesson.id).limit(1)
+    if db.session.scalar(done) is not None:
+        raise ContentError(
+            "Trainees have completed this lesson: unpublish it instead, "
+            "so that their progress is kept."
+        )
+    module, course = lesson.module, lesson.module.course
+    module.lessons.remove(lesson)  # delete-orphan deletes it (see delete_module)
+    renumber(module.lessons)
+    update_contact_hours(course)
+
+
 def contact_hours_from_minutes(minutes: int) -> Decimal:
     """CE contact hours for ``minutes`` of instruction: 60-minute hours, down to the tenth."""
     return (Decimal(minutes) / 60).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
 
 
 def update_contact_hours(course: Course) -> None:
+    """Contact hours follow the published lessons, so no one has to keep them in step by hand."""
     minutes = sum(
         lesson.minutes for module in course.modules if module.published
         for lesson in module.lessons if lesson.published
     )
     course.contact_hours = contact_hours_from_minutes(minutes)
+
+
+def set_course_published(course: Course, published: bool) -> None:
+    """Open or close a course to trainees; a course with nothing to read cannot open."""
+    readable = (
+        lesson for module in course.modules if module.published
+        for lesson in module.lessons if lesson.published
+    )
+    if published and next(readable, None) is None:
+        raise ContentError("Add at least one published module with a published lesson first.")
+    if course.published == published:
+        return
+    course.published = published
+    update_contact_hours(course)
+    record_event(
+        "course.published" if published else "course.unpublished",
+        f"course:{course.id}", {"code": course.code},
+    )
 
 
 def find_enrolment(user_id: int, course_id: int) -> Enrolment | None:
@@ -142,6 +245,7 @@ def enrol(user, course: Course) -> Enrolment:
             db.session.add(enrolment)
     except IntegrityError:  # a concurrent request enrolled first
         return find_enrolment(user.id, course.id)
+    record_event("course.enrolled", f"course:{course.id}", {"code": course.code}, actor=user)
     return enrolment
 
 

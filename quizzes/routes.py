@@ -1,5 +1,153 @@
 """Trainees take quizzes: start, answer (saved as they go), submit, see the result."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from quizzes.access import load_quiz_for_trainee, may_see_answers, require_own_attempt
+from quizzes.attempts import (
+    AnswerErrors,
+    QuizError,
+    accepts_answers,
+    close_if_expired,
+    load_attempt,
+    open_attempt,
+    save_answers,
+    start_attempt,
+    submit_attempt,
+)
+from quizzes.forms import AttemptForm, StartForm
+from quizzes.grading import correct_answer_summary, feedback_for
+from quizzes.models import Attempt
+from quizzes.progress import quiz_results
+from quizzes.views import attempt_questions
+from training.auth.decorators import role_required
+from training.extensions import db
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
+
+
+@bp.route("/<int:quiz_id>")
+@role_required("trainee")
+def quiz(quiz_id: int):
+    quiz, course = load_quiz_for_trainee(quiz_id, current_user)
+    pending = open_attempt(quiz, current_user.id)
+    if pending is not None and close_if_expired(pending):
+        db.session.commit()
+    attempts = db.session.scalars(
+        select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == current_user.id)
+        .order_by(Attempt.number)
+    ).all()
+    result = quiz_results(current_user.id, [quiz])[quiz.id]
+    return render_template("quizzes/quiz.html", quiz=quiz, course=course, attempts=attempts,
+                           result=result, form=StartForm())
+
+
+@bp.route("/<int:quiz_id>/start", methods=["POST"])
+@role_required("trainee")
+def start(quiz_id: int):
+    quiz, _course = load_quiz_for_trainee(quiz_id, current_user)
+    if not StartForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = start_attempt(quiz, current_user)
+    except QuizError as err:
+        db.session.rollback()
+        flash(str(err), "danger")
+        return redirect(url_for("quizzes.quiz", quiz_id=quiz.id)), 303
+    db.session.commit()
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@role_required("trainee")
+def attempt(attempt_id: int):
+    attempt = require_own_attempt(load_attempt(attempt_id), current_user)
+    if close_if_expired(attempt):
+        db.session.commit()
+    if not attempt.is_open:
+        return redirect(url_for("quizzes.result", attempt_id=attempt.id))
+    return render_template("quizzes/take.html", attempt=attempt, quiz=attempt.quiz,
+                           questions=attempt_questions(attempt), form=AttemptForm(), errors={})
+
+
+@bp.route("/attempts/<int:attempt_id>/save", methods=["POST"])
+@role_required("trainee")
+def save(attempt_id: int):
+    """Save the answers on the page; also the target of the page's autosave (JSON reply)."""
+    attempt = require_own_attempt(load_attempt(attempt_id), current_user)
+    wants_json = request.accept_mimetypes.best == "application/json"
+    form = AttemptForm()
+    if not form.validate_on_submit():
+        abort(400)
+    answers = {name: request.form.getlist(name) for name in request.form if name.startswith("q")}
+    try:
+        save_answers(attempt, answers)
+    except AnswerErrors as err:
+        db.session.rollback()
+        if wants_json:
+            return jsonify(saved=False, errors={str(k): v for k, v in err.errors.items()}), 422
+        return render_template("quizzes/take.html", attempt=attempt, quiz=attempt.quiz,
+                               questions=attempt_questions(attempt, posted=answers), form=form,
+                               errors=err.errors), 422
+    except QuizError as err:
+        db.session.commit()  # keeps a deadline closure, if that is what happened
+        if wants_json:
+            return jsonify(saved=False, error=str(err)), 409
+        flash(str(err), "danger")
+        return redirect(url_for("quizzes.result", attempt_id=attempt.id), 303)
+    db.session.commit()
+    if wants_json:
+        return jsonify(saved=True)
+    if form.submit.data:
+        return _submit(attempt)
+    flash("Your answers are saved.", "success")
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id), 303)
+
+
+def _submit(attempt: Attempt):
+    if submit_attempt(attempt):
+        db.session.commit()
+        flash("Your attempt has been submitted and graded.", "success")
+    else:
+        flash("This attempt was already submitted; nothing was changed.", "info")
+    return redirect(url_for("quizzes.result", attempt_id=attempt.id), 303)
+
+
+@bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+@role_required("trainee")
+def submit(attempt_id: int):
+    """Submit without changing answers (e.g. from the result of a closed tab)."""
+    attempt = require_own_attempt(load_attempt(attempt_id), current_user)
+    if not AttemptForm().validate_on_submit():
+        abort(400)
+    if attempt.is_open and not accepts_answers(attempt):
+        close_if_expired(attempt)
+        db.session.commit()
+        return redirect(url_for("quizzes.result", attempt_id=attempt.id), 303)
+    return _submit(attempt)
+
+
+@bp.route("/attempts/<int:attempt_id>/result")
+@role_required("trainee")
+def result(attempt_id: int):
+    attempt = require_own_attempt(load_attempt(attempt_id), current_user)
+    if close_if_expired(attempt):
+        db.session.commit()
+    if attempt.is_open:
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+    summary = quiz_results(current_user.id, [attempt.quiz])[attempt.quiz_id]
+    reveal = may_see_answers(attempt.quiz, summary)
+    review = []
+    if reveal:
+        for response in attempt.responses:
+            spec = response.question.spec()
+            review.append({
+                "response": response,
+                "feedback": feedback_for(spec, response.answer),
+                "correct": correct_answer_summary(spec),
+            })
+    return render_template("quizzes/result.html", attempt=attempt, quiz=attempt.quiz,
+                           summary=summary, reveal=reveal, review=review)

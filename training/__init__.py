@@ -59,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
     from modules.rendering import render_markdown_cached
     from modules.routes import bp as courses_bp
     from quizzes.authoring import bp as quiz_authoring_bp
+    from quizzes.reports import bp as quiz_reports_bp
     from quizzes.routes import bp as quizzes_bp
     from quizzes.progress import module_links, quiz_steps
     from training.auth.admin_routes import bp as admin_bp
@@ -72,7 +73,7 @@ def register_blueprints(app: Flask) -> None:
     from training.site.routes import bp as site_bp
 
     for blueprint in (
-        site_bp, auth_bp, admin_bp, courses_bp, authoring_bp, quizzes_bp, quiz_authoring_bp,
+        site_bp, auth_bp, admin_bp, courses_bp, authoring_bp, quizzes_bp, quiz_authoring_bp, quiz_reports_bp,
         progress_bp, certificates_bp, verify_bp, records_bp, api_bp,
     ):
         app.register_blueprint(blueprint)

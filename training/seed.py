@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from modules.content_loader import seed_content
+from quizzes.content_loader import seed_quizzes
 from training.auth.models import User
 from training.auth.services import create_user, find_user_by_email, set_roles
 from training.extensions import db
@@ -39,8 +41,8 @@ def ensure_demo_accounts() -> list[tuple[User, str]]:
 
 
 def seed_hooks():
-    """Content loaders of the feature packages, run after the accounts exist."""
-    return []
+    """Content loaders of the feature packages, run in this order after the accounts exist."""
+    return [seed_content, seed_quizzes]
 
 
 @click.command("seed-demo")

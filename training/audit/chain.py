@@ -16,6 +16,7 @@ import dataclasses
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,12 +26,15 @@ __all__ = [
     "ChainRow",
     "entry_hash",
     "next_row",
+    "parse_head",
     "verify_chain",
     "verify_head",
 ]
 
 #: ``prev_hash`` of the very first entry.
 GENESIS_HASH = "0" * 64
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 def entry_hash(
@@ -123,8 +127,23 @@ def _hash_equal(a: str, b: str) -> bool:
     return isinstance(a, str) and isinstance(b, str) and hmac.compare_digest(a, b)
 
 
+def parse_head(text: str) -> tuple[int, str]:
+    """Parse a head written as ``SEQ:HASH`` (as shown on the audit page and export headers).
+
+    Raises ValueError with a message fit for the person who typed it.
+    """
+    seq, sep, digest = (text or "").strip().partition(":")
+    digest = digest.lower()
+    if not sep or not seq.isascii() or not seq.isdigit() or not _HEX64.fullmatch(digest):
+        raise ValueError("Write the head as SEQ:HASH, e.g. 42:3f1c... (64 hexadecimal characters).")
+    return int(seq), digest
+
+
 def verify_chain(
-    rows: Iterable[ChainRow], *, anchor: tuple[int, str] | None = None
+    rows: Iterable[ChainRow],
+    *,
+    anchor: tuple[int, str] | None = None,
+    anchors: Iterable[tuple[int, str]] = (),
 ) -> ChainBreak | None:
     """Walk ``rows`` (ordered by seq) and return the first break, or None if intact.
 
@@ -134,11 +153,12 @@ def verify_chain(
     - deleted entries (seq gap) or duplicated/reordered ones (seq not increasing by 1);
     - inserted or re-linked entries (prev_hash != previous entry's hash);
     - altered entries (stored hash != recomputed hash).
-    ``anchor`` = (seq, hash) of a head recorded elsewhere earlier; the chain must still
-    contain that exact entry, which catches entries cut off the end.
+    ``anchor``/``anchors`` = (seq, hash) of heads recorded elsewhere earlier (an export's
+    header, the stored head row); the chain must still contain each exact entry, which
+    catches entries cut off the end. An anchor with seq 0 stands for the empty log.
     """
+    expected = {seq: digest for seq, digest in [*anchors, *([anchor] if anchor else [])] if seq > 0}
     previous: ChainRow | None = None
-    anchor_seen = anchor is None
     for row in rows:
         if previous is None:
             if row.seq != 1:
@@ -166,14 +186,12 @@ def verify_chain(
             return ChainBreak(row.seq, f"entry cannot be hashed: {exc}")
         if not _hash_equal(row.hash, computed):
             return ChainBreak(row.seq, "hash mismatch: entry content was altered")
-        if anchor is not None and row.seq == anchor[0]:
-            if not _hash_equal(row.hash, anchor[1]):
-                return ChainBreak(row.seq, "entry differs from the recorded anchor hash")
-            anchor_seen = True
+        if row.seq in expected and not _hash_equal(row.hash, expected.pop(row.seq)):
+            return ChainBreak(row.seq, "entry differs from the recorded anchor hash")
         previous = row
-    if not anchor_seen and anchor is not None:
+    if expected:
         last = previous.seq if previous is not None else 0
-        return ChainBreak(anchor[0], f"chain ends at seq {last}: entries cut off the end")
+        return ChainBreak(min(expected), f"chain ends at seq {last}: entries cut off the end")
     return None
 
 

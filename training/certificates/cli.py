@@ -1,5 +1,110 @@
-"""``flask certificates ...``."""
+"""``flask certificates verify FILE_OR_CODE`` and ``flask certificates issue-pending``."""
 
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
 from flask.cli import AppGroup
+from sqlalchemy import select
 
-certificates_cli = AppGroup("certificates", help="Check certificates.")
+from modules.models import Course, Enrolment
+from training.certificates.documents import find_by_serial, verify_code
+from training.certificates.keys import signing_key
+from training.certificates.record import check_signed, extract_record
+from training.certificates.services import issue_certificate_if_complete
+from training.certificates.signing import public_key_from_pem
+from training.extensions import db
+
+certificates_cli = AppGroup("certificates", help="Check and issue certificates.")
+
+STATE_MESSAGES = {
+    "malformed": "not a certificate file and not a verification code",
+    "not_found": "no certificate has this verification code",
+}
+
+
+def _fail(message: str) -> None:
+    click.echo(f"INVALID: {message}", err=True)
+    raise SystemExit(1)
+
+
+def _describe(snapshot: dict) -> str:
+    return (f"{snapshot['serial']}: {snapshot['trainee_name']}, {snapshot['course_code']} "
+            f"{snapshot['course_title']}, {snapshot['online_hours']} online + "
+            f"{snapshot['practical_hours']} in-person hours, {snapshot['ceus']} CEUs, "
+            f"completed {snapshot['completion_date']}")
+
+
+def _verify_file(path: Path, public_key_file: str | None) -> None:
+    record = extract_record(path.read_bytes())
+    if record is None:
+        _fail(f"{path} holds no embedded certificate record (is it a certificate PDF?)")
+    key = (public_key_from_pem(Path(public_key_file).read_bytes()) if public_key_file
+           else signing_key().public)
+    check = check_signed(record.get("snapshot"), record.get("signature"),
+                         record.get("key_fingerprint"), key)
+    if not check.ok:
+        _fail(check.reason)
+    snapshot = record["snapshot"]
+    if public_key_file:  # offline: the signature is all there is to check
+        click.echo(f"VALID signature: {_describe(snapshot)}")
+        return
+    stored = find_by_serial(snapshot["serial"])
+    if stored is None or stored.snapshot != snapshot:
+        _fail(f"the signature holds, but {snapshot['serial']} is not on record in this database")
+    _report(verify_code(stored.verification_code).state, stored, snapshot)
+
+
+def _report(state: str, certificate, snapshot: dict) -> None:
+    if state == "revoked":
+        _fail(f"{certificate.serial} was REVOKED on {certificate.revoked_at.date().isoformat()}: "
+              f"{certificate.revocation_reason}")
+    if state == "superseded":
+        replacement = certificate.superseded_by
+        _fail(f"{certificate.serial} was SUPERSEDED"
+              + (f" by {replacement.serial}" if replacement else ""))
+    if state != "valid":
+        _fail(f"{certificate.serial}: the stored record failed its integrity check")
+    click.echo(f"VALID: {_describe(snapshot)}")
+
+
+@certificates_cli.command("verify")
+@click.argument("target")
+@click.option("--public-key", "public_key_file", type=click.Path(exists=True, dir_okay=False),
+              help="Check a PDF offline against this PEM public key (no database lookup).")
+def verify_command(target: str, public_key_file: str | None) -> None:
+    """Check a downloaded certificate PDF, or a verification code looked up in the database.
+
+    Exits 0 only for a valid certificate: correctly signed, on record, neither revoked nor
+    superseded. Anything else exits 1 with the reason.
+    """
+    path = Path(target)
+    if path.is_file():
+        _verify_file(path, public_key_file)
+        return
+    if public_key_file:
+        _fail(f"{target} is not a file; --public-key checks PDF files only")
+    result = verify_code(target)
+    if result.certificate is None:
+        _fail(STATE_MESSAGES[result.state])
+    _report(result.state, result.certificate, result.certificate.snapshot)
+
+
+@certificates_cli.command("issue-pending")
+@click.option("--course", "course_code", help="Only this course code.")
+def issue_pending_command(course_code: str | None) -> None:
+    """Issue certificates to trainees who meet every rule but hold none (a safety net)."""
+    stmt = select(Enrolment).where(Enrolment.completed_at.is_(None)).order_by(Enrolment.id)
+    if course_code:
+        stmt = stmt.join(Course, Course.id == Enrolment.course_id).where(Course.code == course_code)
+    issued = 0
+    for enrolment_id in [e.id for e in db.session.scalars(stmt)]:
+        enrolment = db.session.get(Enrolment, enrolment_id)
+        certificate = issue_certificate_if_complete(enrolment.user, enrolment.course,
+                                                    trigger="issue-pending")
+        db.session.commit()
+        if certificate is not None and certificate.issued_at is not None:
+            issued += certificate.snapshot.get("serial") is not None
+            click.echo(f"issued {certificate.serial} to {enrolment.user.email}")
+    click.echo(f"{issued} certificate(s) issued.")

@@ -1,7 +1,85 @@
-"""Issues a certificate whenever an event may have completed a course."""
+"""Issues a certificate whenever an event may have completed a course.
 
-from flask import Flask
+The lower layers announce what happened (a lesson completed, an attempt graded, a question
+regraded, a sign-off recorded); these receivers run inside the sender's transaction and only
+flush, so the certificate commits (or rolls back) together with the event that earned it.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+from sqlalchemy.exc import OperationalError
+
+from modules.models import Course, Lesson, Module
+from modules.services import lesson_completed
+from quizzes.models import Attempt, Quiz
+from quizzes.signals import attempt_graded, question_regraded
+from training.auth.models import User
+from training.certificates.services import issue_certificate_if_complete
+from training.extensions import db
+from training.progress.models import SignOff
+from training.progress.signals import signoff_recorded
 
 
 def connect_events(app: Flask) -> None:
-    """Subscribe to the lower layers' signals (lesson completed, attempt graded, sign-off)."""
+    """Subscribe to the lower layers' signals (module-level receivers: connecting twice is a no-op)."""
+    lesson_completed.connect(on_lesson_completed)
+    attempt_graded.connect(on_attempt_graded)
+    question_regraded.connect(on_question_regraded)
+    signoff_recorded.connect(on_signoff_recorded)
+
+
+def check_completion(user_id: int, course_id: int, trigger: str) -> None:
+    """Issue if complete. A lock conflict the database broke (a deadlock between two events of
+    the same trainee) must not undo the event itself: only the check's savepoint is rolled
+    back, and ``flask certificates issue-pending`` catches the certificate up later."""
+    user = db.session.get(User, user_id)
+    course = db.session.get(Course, course_id)
+    if user is None or course is None:
+        return
+    try:
+        with db.session.begin_nested():
+            issue_certificate_if_complete(user, course, trigger=trigger)
+    except OperationalError:
+        current_app.logger.exception(
+            "certificate check for user %s, course %s failed; run issue-pending", user_id, course_id
+        )
+
+
+def _course_of_module(module_id: int) -> int | None:
+    module = db.session.get(Module, module_id)
+    return module.course_id if module is not None else None
+
+
+def on_lesson_completed(lesson: Lesson, user=None, **_extra) -> None:
+    if user is not None and (course_id := _course_of_module(lesson.module_id)) is not None:
+        check_completion(user.id, course_id, "lesson.completed")
+
+
+def on_attempt_graded(attempt: Attempt, **_extra) -> None:
+    if not attempt.passed:
+        return
+    quiz = attempt.quiz or db.session.get(Quiz, attempt.quiz_id)
+    if (course_id := _course_of_module(quiz.module_id)) is not None:
+        check_completion(attempt.user_id, course_id, "quiz.passed")
+
+
+def on_question_regraded(question, regrade=None, attempts=(), **_extra) -> None:
+    """A fix that turned a fail into a pass may complete some trainees' courses."""
+    changes = getattr(regrade, "changes", None) or []
+    newly_passed = {c["attempt_id"] for c in changes if c.get("passed") and not c.get("old_passed")}
+    if not newly_passed:
+        return
+    by_id = {a.id: a for a in attempts}
+    pairs = set()
+    for attempt_id in sorted(newly_passed):
+        attempt = by_id.get(attempt_id) or db.session.get(Attempt, attempt_id)
+        if attempt is not None and (course_id := _course_of_module(attempt.quiz.module_id)):
+            pairs.add((attempt.user_id, course_id))
+    for user_id, course_id in sorted(pairs):
+        check_completion(user_id, course_id, "quiz.regraded")
+
+
+def on_signoff_recorded(signoff: SignOff, **_extra) -> None:
+    if signoff.outcome == "pass":
+        check_completion(signoff.trainee_id, signoff.course_id, "signoff.recorded")

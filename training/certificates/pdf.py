@@ -276,12 +276,15 @@ def _verification(pdf: FPDF, url: str) -> None:
 
 
 def render_certificate_pdf(
-    snapshot: CertificateSnapshot, verify_url: str, *, status_note: str = ""
+    snapshot: CertificateSnapshot, verify_url: str, *, status_note: str = "",
+    attachment: tuple[str, bytes] | None = None,
 ) -> bytes:
     """The certificate as PDF bytes (US Letter, landscape); same input -> same bytes.
 
     ``status_note`` (e.g. "REVOKED on 2026-12-01") is printed as a red banner and a
     diagonal watermark, so a revoked certificate can never pass for a valid one.
+    ``attachment`` (file name, bytes) is embedded uncompressed and dated ``issued_at``,
+    which keeps the output deterministic; it carries the signed record for offline checks.
     """
     s = snapshot
     pdf = FPDF(orientation="L", unit="mm", format="Letter")
@@ -323,4 +326,8 @@ def render_certificate_pdf(
     _verification(pdf, verify_url)
     if status_note:
         _watermark(pdf, status_note)
+    if attachment is not None:
+        name, content = attachment
+        pdf.embed_file(bytes=content, basename=name, mime_type="application/json",
+                       modification_date=s.issued_datetime(), desc="Signed certificate record")
     return bytes(pdf.output())

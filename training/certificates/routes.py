@@ -1,5 +1,140 @@
-"""Certificates for their holders and staff: list, PDF download, revocation and re-issue."""
+"""Trainees' certificates, PDF downloads, and the admins' revoke and re-issue pages."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+
+from training.auth.decorators import role_required
+from training.auth.models import User
+from training.certificates import services
+from training.certificates.documents import (
+    certificate_pdf,
+    find_by_serial,
+    integrity,
+    pdf_filename,
+    verification_url,
+)
+from training.certificates.forms import ReissueForm, RevokeForm
+from training.certificates.models import Certificate
+from training.extensions import db
 
 bp = Blueprint("certificates", __name__)
+
+#: the trainee downloads their own; instructors and auditors any (see ``may_download``)
+DOWNLOADERS = ("trainee", "instructor", "auditor")
+STATUS_FILTERS = ("valid", "revoked", "superseded")
+PAGE_SIZE = 50
+
+
+@bp.route("/certificates")
+@role_required("trainee")
+def mine():
+    certificates = db.session.scalars(
+        select(Certificate).where(Certificate.user_id == current_user.id)
+        .options(joinedload(Certificate.superseded_by))
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    ).all()
+    return render_template("certificates/mine.html", certificates=certificates,
+                           verification_url=verification_url)
+
+
+def may_download(certificate: Certificate) -> bool:
+    return current_user.has_role("instructor", "auditor") or certificate.user_id == current_user.id
+
+
+@bp.route("/certificates/<serial>.pdf")
+@role_required(*DOWNLOADERS)
+def download(serial: str):
+    certificate = find_by_serial(serial)
+    # someone else's certificate looks exactly like one that does not exist
+    if certificate is None or not may_download(certificate):
+        abort(404)
+    if not integrity(certificate).ok:
+        abort(409, description="This certificate's record failed its integrity check. "
+                               "Please contact the provider.")
+    return Response(
+        certificate_pdf(certificate), mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{pdf_filename(certificate)}"',
+                 "Cache-Control": "private, no-store"},
+    )
+
+
+@bp.route("/admin/certificates")
+@role_required("admin")
+def admin_list():
+    query = request.args.get("q", "").strip()[:100]
+    status = request.args.get("status", "")
+    stmt = (
+        select(Certificate).join(User, User.id == Certificate.user_id)
+        .options(joinedload(Certificate.user), joinedload(Certificate.course))
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    )
+    if query:
+        like = f"%{query}%"
+        stmt = stmt.where(or_(Certificate.serial.ilike(like), User.name.ilike(like),
+                              User.email.ilike(like.lower())))
+    if status == "valid":
+        stmt = stmt.where(Certificate.revoked_at.is_(None), Certificate.is_current.is_(True))
+    elif status == "revoked":
+        stmt = stmt.where(Certificate.revoked_at.is_not(None))
+    elif status == "superseded":
+        stmt = stmt.where(Certificate.revoked_at.is_(None), Certificate.is_current.is_(False))
+    page = db.paginate(stmt, per_page=PAGE_SIZE, error_out=False)
+    return render_template("certificates/admin_list.html", page=page, query=query,
+                           status=status if status in STATUS_FILTERS else "",
+                           statuses=STATUS_FILTERS)
+
+
+def _admin_page(certificate: Certificate, revoke_form: RevokeForm, reissue_form: ReissueForm,
+                status: int = 200):
+    return render_template(
+        "certificates/admin_detail.html", certificate=certificate, check=integrity(certificate),
+        revoke_form=revoke_form, reissue_form=reissue_form,
+        url=verification_url(certificate.verification_code),
+    ), status
+
+
+@bp.route("/admin/certificates/<int:certificate_id>")
+@role_required("admin")
+def admin_detail(certificate_id: int):
+    certificate = db.get_or_404(Certificate, certificate_id)
+    return _admin_page(certificate, RevokeForm(prefix="revoke"), ReissueForm(prefix="reissue"))
+
+
+@bp.route("/admin/certificates/<int:certificate_id>/revoke", methods=["POST"])
+@role_required("admin")
+def revoke(certificate_id: int):
+    certificate = db.get_or_404(Certificate, certificate_id)
+    form = RevokeForm(prefix="revoke")
+    if form.validate_on_submit():
+        try:
+            services.revoke(certificate, form.reason.data, current_user._get_current_object())
+        except services.CertificateError as err:
+            db.session.rollback()
+            form.reason.errors.append(str(err))
+        else:
+            db.session.commit()
+            flash(f"Certificate {certificate.serial} revoked.", "success")
+            return redirect(url_for("certificates.admin_detail", certificate_id=certificate.id))
+    return _admin_page(certificate, form, ReissueForm(prefix="reissue"), 400)
+
+
+@bp.route("/admin/certificates/<int:certificate_id>/reissue", methods=["POST"])
+@role_required("admin")
+def reissue(certificate_id: int):
+    certificate = db.get_or_404(Certificate, certificate_id)
+    form = ReissueForm(prefix="reissue")
+    if form.validate_on_submit():
+        try:
+            new = services.reissue(certificate, form.reason.data, current_user._get_current_object())
+        except services.CertificateError as err:
+            db.session.rollback()
+            form.reason.errors.append(str(err))
+        else:
+            db.session.commit()
+            flash(f"Certificate {certificate.serial} replaced by {new.serial}.", "success")
+            return redirect(url_for("certificates.admin_detail", certificate_id=new.id))
+    return _admin_page(certificate, RevokeForm(prefix="revoke"), form, 400)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -21,6 +21,7 @@ __all__ = [
     "EXPORT_COLUMNS",
     "iter_csv",
     "iter_jsonl",
+    "json_record",
     "spreadsheet_safe",
 ]
 
@@ -95,20 +96,27 @@ class _LineBuffer:
         return line
 
 
-def iter_csv(rows: Iterable[Mapping[str, object]], *, bom: bool = False) -> Iterator[str]:
+def iter_csv(
+    rows: Iterable[Mapping[str, object]],
+    *,
+    bom: bool = False,
+    columns: Sequence[tuple[str, str]] = EXPORT_COLUMNS,
+) -> Iterator[str]:
     """Yield the header line, then one RFC 4180 line (CRLF-terminated) per row, lazily.
 
     Quoting is csv.QUOTE_MINIMAL, so values with commas, quotes or line breaks are
     quoted and round-trip through any CSV reader. Values are passed through
     :func:`spreadsheet_safe`; missing keys and None become empty cells. ``bom=True``
     starts the output with U+FEFF so Excel detects UTF-8 (accents stay intact).
+    ``columns`` lets other exports (the audit log) share the same safe writer.
     """
+    keys = [key for key, _ in columns]
     buffer = _LineBuffer()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([header for _, header in EXPORT_COLUMNS])
+    writer.writerow([header for _, header in columns])
     yield ("\ufeff" if bom else "") + buffer.take()
     for row in rows:
-        writer.writerow([spreadsheet_safe(_text(row.get(key))) for key, _ in EXPORT_COLUMNS])
+        writer.writerow([spreadsheet_safe(_text(row.get(key))) for key in keys])
         yield buffer.take()
 
 
@@ -125,6 +133,11 @@ def _json_value(value: object) -> object:
     return _text(value)
 
 
+def json_record(row: Mapping[str, object]) -> dict[str, object]:
+    """One row as the JSON object both JSON Lines and the records API return."""
+    return {key: _json_value(row.get(key)) for key, _ in EXPORT_COLUMNS}
+
+
 def iter_jsonl(rows: Iterable[Mapping[str, object]]) -> Iterator[str]:
     """Yield one compact JSON object per row ("\\n"-terminated), keys in column order.
 
@@ -133,6 +146,5 @@ def iter_jsonl(rows: Iterable[Mapping[str, object]]) -> Iterator[str]:
     null, Decimals and dates become strings so nothing loses precision.
     """
     for row in rows:
-        record = {key: _json_value(row.get(key)) for key, _ in EXPORT_COLUMNS}
-        line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        line = json.dumps(json_record(row), ensure_ascii=False, separators=(",", ":"))
         yield line.translate(_LINE_BREAK_ESCAPES) + "\n"

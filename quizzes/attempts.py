@@ -1,0 +1,243 @@
+"""The life of an attempt: start, save answers as the trainee goes, submit, grade.
+
+The rules that stop gaming live here: the questions and their order are fixed on the server
+at start; answers are checked against that layout; nothing is accepted after the deadline
+(plus a grace period); a finished attempt never changes on a second submission; the attempts
+limit and "one open attempt" are database constraints, so they hold under concurrent starts.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from quizzes.grading import InvalidAnswer, parse_answer, score_fraction
+from quizzes.models import Attempt, Question, Quiz, Response
+from quizzes.signals import attempt_graded
+from training.audit import record_event
+from training.database import utcnow
+from training.extensions import db
+
+CHOICE_TYPES = ("single", "multiple", "truefalse")
+
+
+class QuizError(ValueError):
+    """A request the quiz rules refuse; the message is shown to the trainee."""
+
+
+class AnswerErrors(QuizError):
+    """Some submitted answers are invalid; ``errors`` maps question id to message."""
+
+    def __init__(self, errors: dict[int, str]):
+        super().__init__("Some answers could not be accepted: see the messages next to them.")
+        self.errors = errors
+
+
+def current_time() -> datetime:
+    """The clock the quiz rules use (naive UTC); tests replace it to control time."""
+    return utcnow()
+
+
+def active_pool(module_id: int) -> list[Question]:
+    stmt = select(Question).where(Question.module_id == module_id, Question.retired.is_(False))
+    return list(db.session.scalars(stmt.order_by(Question.id)))
+
+
+def open_attempt(quiz: Quiz, user_id: int) -> Attempt | None:
+    return db.session.scalar(
+        select(Attempt).where(
+            Attempt.quiz_id == quiz.id, Attempt.user_id == user_id, Attempt.submitted_at.is_(None)
+        )
+    )
+
+
+def attempts_used(quiz: Quiz, user_id: int) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user_id)
+    )
+
+
+def build_layout(quiz: Quiz, pool: list[Question], rng: random.Random) -> list[dict]:
+    """Draw and order the questions and their choices for one attempt."""
+    chosen = list(pool)
+    if quiz.draw_count and quiz.draw_count < len(chosen):
+        chosen = rng.sample(chosen, quiz.draw_count)
+    if quiz.shuffle_questions:
+        rng.shuffle(chosen)
+    else:
+        chosen.sort(key=lambda q: q.id)
+    layout = []
+    for question in chosen:
+        data = question.data or {}
+        entry: dict = {"question_id": question.id, "choice_order": [], "match_options": []}
+        if question.qtype in CHOICE_TYPES:
+            ids = [c["id"] for c in data.get("choices", [])]
+            if quiz.shuffle_choices and question.qtype != "truefalse":
+                rng.shuffle(ids)
+            entry["choice_order"] = ids
+        elif question.qtype == "matching":
+            options = sorted({p["answer"] for p in data.get("pairs", [])})
+            rng.shuffle(options)
+            entry["match_options"] = options
+        layout.append(entry)
+    return layout
+
+
+def start_attempt(quiz: Quiz, user, *, rng: random.Random | None = None) -> Attempt:
+    """Resume the open attempt, or start a new one if attempts remain."""
+    now = current_time()
+    existing = open_attempt(quiz, user.id)
+    if existing is not None:
+        if not close_if_expired(existing):
+            return existing
+    used = attempts_used(quiz, user.id)
+    if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
+        raise QuizError(f"You have used all {quiz.attempts_allowed} attempts at this quiz.")
+    pool = active_pool(quiz.module_id)
+    if not pool:
+        raise QuizError("This quiz has no questions yet.")
+    layout = build_layout(quiz, pool, rng or random.SystemRandom())
+    deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    attempt = Attempt(quiz_id=quiz.id, user_id=user.id, number=used + 1, started_at=now,
+                      deadline=deadline, layout=layout)
+    attempt.responses = [
+        Response(question_id=entry["question_id"], position=index)
+        for index, entry in enumerate(layout, start=1)
+    ]
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except IntegrityError as err:  # a concurrent start took this number or opened an attempt
+        raise QuizError("Another attempt was started at the same moment; open the quiz again.") from err
+    return attempt
+
+
+def load_attempt(attempt_id: int) -> Attempt | None:
+    """The attempt with its quiz, responses and their questions, in a fixed number of queries."""
+    return db.session.scalar(
+        select(Attempt).where(Attempt.id == attempt_id).options(
+            selectinload(Attempt.quiz),
+            selectinload(Attempt.responses).selectinload(Response.question),
+        )
+    )
+
+
+def accepts_answers(attempt: Attempt, now: datetime | None = None) -> bool:
+    """Open, and not past the deadline plus the grace period."""
+    if attempt.submitted_at is not None:
+        return False
+    if attempt.deadline is None:
+        return True
+    grace = timedelta(seconds=current_app.config.get("QUIZ_GRACE_SECONDS", 30))
+    return (now or current_time()) <= attempt.deadline + grace
+
+
+def close_if_expired(attempt: Attempt) -> bool:
+    """Submit an attempt whose time ran out with what was saved; True if it was closed."""
+    if attempt.submitted_at is None and not accepts_answers(attempt):
+        submit_attempt(attempt, by="deadline")
+        return True
+    return False
+
+
+def save_answers(attempt: Attempt, form: Mapping[str, list[str]]) -> int:
+    """Store the posted answers of ``attempt``; all or nothing. Returns how many changed.
+
+    ``form`` maps field names to their values. Only ``q<question id>`` fields of questions
+    in this attempt are accepted; choice fields carry the position shown, not a choice id.
+    """
+    if attempt.submitted_at is not None:
+        raise QuizError("This attempt was already submitted; nothing was changed.")
+    if not accepts_answers(attempt):
+        close_if_expired(attempt)
+        raise QuizError("Time is up: the attempt was submitted with the answers saved before the deadline.")
+    by_question = {r.question_id: r for r in attempt.responses}
+    layout = {entry["question_id"]: entry for entry in attempt.layout}
+    errors: dict[int, str] = {}
+    parsed: dict[int, dict | None] = {}
+    for name, values in form.items():
+        if not name.startswith("q"):
+            continue
+        key = name[1:]
+        if not key.isdigit() or int(key) not in by_question:
+            raise QuizError("The form contained an answer to a question that is not in this attempt.")
+        question_id = int(key)
+        response = by_question[question_id]
+        try:
+            values = _decode_choice_positions(response.question.qtype, layout[question_id], values)
+            parsed[question_id] = parse_answer(response.question.spec(), values)
+        except InvalidAnswer as err:
+            errors[question_id] = str(err)
+    if errors:
+        raise AnswerErrors(errors)
+    now = current_time()
+    changed = 0
+    for question_id, answer in parsed.items():
+        response = by_question[question_id]
+        if response.answer != answer:
+            response.answer = answer
+            response.saved_at = now
+            changed += 1
+    return changed
+
+
+def _decode_choice_positions(qtype: str, entry: dict, values: list[str]) -> list[str]:
+    """Choice fields send the 1-based position shown; map it back to the stored choice id."""
+    if qtype not in CHOICE_TYPES:
+        return values
+    order = entry.get("choice_order", [])
+    decoded = []
+    for value in values:
+        value = value.strip()
+        if not value:
+            continue
+        if not value.isdigit() or not 1 <= int(value) <= len(order):
+            raise InvalidAnswer("That choice is not one of the options shown.")
+        decoded.append(str(order[int(value) - 1]))
+    return decoded
+
+
+def submit_attempt(attempt: Attempt, *, by: str = "trainee") -> bool:
+    """Close and grade the attempt once; a repeated submission changes nothing (False)."""
+    now = current_time()
+    claimed = db.session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
+        .values(submitted_at=now, submitted_by=by)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        db.session.refresh(attempt)
+        return False
+    attempt.submitted_at, attempt.submitted_by = now, by
+    grade_attempt(attempt)
+    record_event(
+        "quiz.submitted", f"attempt:{attempt.id}",
+        {"quiz_id": attempt.quiz_id, "number": attempt.number, "percent": attempt.percent,
+         "passed": attempt.passed, "by": by},
+        actor=attempt.user if by == "trainee" else None,
+    )
+    attempt_graded.send(attempt)
+    return True
+
+
+def grade_attempt(attempt: Attempt) -> None:
+    """Score every response against its question as it is now, then the attempt's totals."""
+    for response in attempt.responses:
+        question = response.question
+        fraction = score_fraction(question.spec(), response.answer)
+        response.fraction = fraction
+        response.score = round(fraction * question.points, 6)
+        response.graded_version = question.version
+    total = sum(r.question.points for r in attempt.responses)
+    score = sum(r.score or 0 for r in attempt.responses)
+    attempt.score = round(score, 6)
+    attempt.max_score = round(total, 6)
+    attempt.percent = round(100 * score / total, 2) if total else 0.0
+    attempt.passed = attempt.percent >= attempt.quiz.pass_mark

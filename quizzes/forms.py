@@ -1,0 +1,103 @@
+"""Quiz forms: taking (CSRF only, fields built per attempt), settings, questions, GIFT upload."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    FieldList,
+    FloatField,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+
+class AttemptForm(FlaskForm):
+    """Carries the CSRF token; the answer fields are named q<question id> in the template."""
+
+    save = SubmitField("Save answers")
+    submit = SubmitField("Submit attempt")
+
+
+class StartForm(FlaskForm):
+    submit = SubmitField("Start attempt")
+
+
+class QuizSettingsForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    pass_mark = IntegerField("Pass mark (%)", validators=[DataRequired(), NumberRange(min=1, max=100)])
+    attempts_allowed = IntegerField(
+        "Attempts allowed", validators=[Optional(), NumberRange(min=1, max=100)],
+        description="Leave empty for unlimited attempts.",
+    )
+    grading_method = SelectField(
+        "Grade", choices=[("highest", "Highest attempt"), ("last", "Last attempt")]
+    )
+    time_limit_minutes = IntegerField(
+        "Time limit (minutes)", validators=[Optional(), NumberRange(min=1, max=600)],
+        description="Leave empty for no time limit.",
+    )
+    shuffle_questions = BooleanField("Shuffle questions")
+    shuffle_choices = BooleanField("Shuffle choices")
+    draw_count = IntegerField(
+        "Questions drawn per attempt", validators=[Optional(), NumberRange(min=1, max=500)],
+        description="Drawn at random from the module's pool; empty means every question.",
+    )
+    review_policy = SelectField(
+        "Show correct answers",
+        choices=[("after_attempt", "After each attempt"), ("once_passed", "Once passed"), ("never", "Never")],
+    )
+    submit = SubmitField("Save settings")
+
+
+class ChoiceRow(Form):
+    id = HiddenField()
+    text = StringField("Text", validators=[Optional(), Length(max=2000)])
+    percent = DecimalField("Weight %", places=3, validators=[Optional(), NumberRange(min=-100, max=100)])
+    feedback = StringField("Feedback", validators=[Optional(), Length(max=2000)])
+
+
+class NumericRow(Form):
+    value = FloatField("Value", validators=[Optional()])
+    tolerance = FloatField("± tolerance", validators=[Optional(), NumberRange(min=0)])
+    low = FloatField("or from", validators=[Optional()])
+    high = FloatField("to", validators=[Optional()])
+    percent = DecimalField("Weight %", places=3, validators=[Optional(), NumberRange(min=0, max=100)])
+    feedback = StringField("Feedback", validators=[Optional(), Length(max=2000)])
+
+
+class PairRow(Form):
+    id = HiddenField()
+    prompt = StringField("Item", validators=[Optional(), Length(max=500)])
+    answer = StringField("Matches", validators=[Optional(), Length(max=500)])
+
+
+class QuestionForm(FlaskForm):
+    title = StringField("Title", validators=[Optional(), Length(max=200)])
+    prompt = TextAreaField("Question (Markdown)", validators=[DataRequired(), Length(max=20_000)])
+    points = FloatField("Points", default=1.0, validators=[DataRequired(), NumberRange(min=0.01, max=100)])
+    general_feedback = TextAreaField("General feedback", validators=[Optional(), Length(max=5_000)])
+    #: only used by true/false questions, so other types may leave it out of the form
+    truth = SelectField("The statement is", choices=[("true", "True"), ("false", "False")], validate_choice=False)
+    choices = FieldList(FormField(ChoiceRow), min_entries=6, max_entries=20)
+    numeric = FieldList(FormField(NumericRow), min_entries=3, max_entries=10)
+    pairs = FieldList(FormField(PairRow), min_entries=6, max_entries=20)
+    submit = SubmitField("Save question")
+
+
+class GiftUploadForm(FlaskForm):
+    file = FileField("GIFT file (.gift or .txt, UTF-8)", validators=[FileRequired("Choose a file to import.")])
+    submit = SubmitField("Import")
+
+
+class ActionForm(FlaskForm):
+    submit = SubmitField("Go")

@@ -1,0 +1,64 @@
+"""Instructors: every trainee's attempts and answers, and the quiz's item analysis."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from quizzes.attempts import load_attempt
+from quizzes.grading import correct_answer_summary, feedback_for
+from quizzes.models import Attempt, Quiz, Response
+from quizzes.statistics import AttemptScores, question_stats, quiz_stats
+from training.auth.decorators import role_required
+from training.extensions import db
+
+bp = Blueprint("quiz_reports", __name__, url_prefix="/author/quizzes")
+
+AUTHORS = ("instructor",)
+
+
+@bp.route("/<int:quiz_id>/attempts")
+@role_required(*AUTHORS)
+def attempts(quiz_id: int):
+    quiz = db.get_or_404(Quiz, quiz_id)
+    rows = db.session.scalars(
+        select(Attempt).where(Attempt.quiz_id == quiz.id)
+        .options(selectinload(Attempt.user)).order_by(Attempt.started_at.desc())
+    ).all()
+    return render_template("quizzes/authoring/attempts.html", quiz=quiz, attempts=rows)
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@role_required(*AUTHORS)
+def attempt(attempt_id: int):
+    attempt = load_attempt(attempt_id) or abort(404)
+    review = []
+    for response in attempt.responses:
+        spec = response.question.spec()
+        review.append({"response": response, "feedback": feedback_for(spec, response.answer),
+                       "correct": correct_answer_summary(spec), "answer": response.answer})
+    return render_template("quizzes/authoring/attempt.html", attempt=attempt, quiz=attempt.quiz, review=review)
+
+
+@bp.route("/<int:quiz_id>/statistics")
+@role_required(*AUTHORS)
+def statistics(quiz_id: int):
+    """Facility and discrimination per question, as Moodle's quiz statistics report defines them."""
+    quiz = db.get_or_404(Quiz, quiz_id)
+    submitted = db.session.scalars(
+        select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.submitted_at.is_not(None))
+        .options(selectinload(Attempt.responses).selectinload(Response.question))
+    ).all()
+    scores = [
+        AttemptScores(
+            total=a.score or 0.0, max_total=a.max_score or 0.0,
+            questions={r.question_id: (r.score or 0.0, r.question.points) for r in a.responses},
+        )
+        for a in submitted
+    ]
+    titles = {r.question_id: r.question for a in submitted for r in a.responses}
+    return render_template(
+        "quizzes/authoring/statistics.html", quiz=quiz, summary=quiz_stats(scores),
+        questions=question_stats(scores), titles=titles,
+    )

@@ -1,0 +1,56 @@
+"""What the attempt page shows of each question: text and options, never the key."""
+
+from __future__ import annotations
+
+from quizzes.grading import format_number
+from quizzes.models import Attempt
+
+
+def attempt_questions(attempt: Attempt, posted: dict[str, list[str]] | None = None) -> list[dict]:
+    """Per question: prompt, options in the attempt's order, and the answer to pre-fill.
+
+    Choice options are numbered by the position shown, so the page carries no choice ids
+    (ids follow the author's order, which often puts the right answer first).
+    """
+    layout = {entry["question_id"]: entry for entry in attempt.layout}
+    items = []
+    for response in attempt.responses:
+        question = response.question
+        entry = layout[question.id]
+        data = question.data or {}
+        texts = {c["id"]: c["text"] for c in data.get("choices", [])}
+        order = entry.get("choice_order", [])
+        item = {
+            "position": response.position,
+            "name": f"q{question.id}",
+            "qtype": question.qtype,
+            "prompt_html": question.prompt_html,
+            "points": question.points,
+            "options": [(index, texts.get(choice_id, "")) for index, choice_id in enumerate(order, start=1)],
+            "rows": [(p["id"], p["prompt"]) for p in data.get("pairs", []) if p["prompt"].strip()],
+            "match_options": entry.get("match_options", []),
+        }
+        item["value"] = _prefill(item, order, response.answer, posted.get(item["name"]) if posted else None)
+        items.append(item)
+    return items
+
+
+def _prefill(item: dict, order: list[int], answer: dict | None, raw: list[str] | None):
+    """The current answer in the page's own terms (positions, text, matches)."""
+    if raw is not None:
+        if item["qtype"] == "matching":
+            return dict(v.split("=", 1) for v in raw if "=" in v)
+        return raw if item["qtype"] == "multiple" else (raw[0] if raw else "")
+    if answer is None:
+        return {} if item["qtype"] == "matching" else ([] if item["qtype"] == "multiple" else "")
+    position = {choice_id: str(index) for index, choice_id in enumerate(order, start=1)}
+    kind = item["qtype"]
+    if kind in ("single", "truefalse"):
+        return position.get(answer.get("choice"), "")
+    if kind == "multiple":
+        return [position[c] for c in answer.get("choices", []) if c in position]
+    if kind == "numeric":
+        return format_number(answer["value"]) if "value" in answer else ""
+    if kind == "short":
+        return answer.get("text", "")
+    return {str(k): v for k, v in answer.get("matches", {}).items()}

@@ -1,0 +1,94 @@
+"""A trainee passes a module quiz in the browser and the next module unlocks."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from playwright.sync_api import expect
+
+from modules.models import Course, Enrolment, Lesson, Module
+from modules.services import save_revision
+from quizzes.models import Quiz
+from quizzes.questions import import_gift
+from tests.conftest import _PASSWORD_HASH, PASSWORD
+from training.auth.models import User, UserRole
+
+GIFT = """
+::Needle::[markdown]Which needle is used for dry needling? {=Filiform ~Hypodermic ~Suture}
+
+::Criteria::[markdown]Which are trigger point criteria? {~%50%Taut band ~%50%Referred pain ~%-100%Fever}
+
+::Gloves::[markdown]Gloves are needed when contact with body fluids is expected. {T}
+
+::CEU::[markdown]How many contact hours make one CEU? {#10:0}
+
+::Sharps::[markdown]Name the container for used needles. {=sharps container}
+
+::Terms::[markdown]Match each term. {
+=Active -> reproduces symptoms
+=Latent -> does not reproduce symptoms
+=Taut band -> palpable rope-like fibres
+}
+"""
+
+
+def build_course(live_db) -> tuple[str, str, str]:
+    tag = uuid.uuid4().hex[:8]
+    course = Course(code=f"QZ{tag}"[:20], slug=f"quiz-e2e-{tag}", title=f"Quiz course {tag}", provider="P",
+                    published=True)
+    module1 = Module(position=1, slug="basics", title="Basics")
+    module2 = Module(position=2, slug="next", title="Next steps")
+    course.modules = [module1, module2]
+    module1.lessons = [Lesson(position=1, slug="intro", title="Introduction", minutes=5)]
+    module2.lessons = [Lesson(position=1, slug="advanced", title="Advanced lesson", minutes=5)]
+    email = f"quiz-{tag}@example.org"
+    user = User(email=email, name="Quinn Trainee", password_hash=_PASSWORD_HASH,
+                profession="chiropractor", license_number="DC-1", license_state="OR")
+    user.role_rows = [UserRole(role="trainee")]
+    live_db.session.add_all([course, user])
+    live_db.session.flush()
+    save_revision(module1.lessons[0], "Introduction", "Read me first.")
+    save_revision(module2.lessons[0], "Advanced lesson", "Unlocked content.")
+    import_gift(module1.id, GIFT)
+    live_db.session.add(Quiz(module_id=module1.id, title="Basics quiz", pass_mark=80, grading_method="highest",
+                             shuffle_questions=True, shuffle_choices=True, review_policy="after_attempt"))
+    live_db.session.add(Enrolment(user_id=user.id, course_id=course.id))
+    live_db.session.commit()
+    return course.slug, email, course.title
+
+
+def test_trainee_passes_quiz_and_next_module_unlocks(page, live_db):
+    slug, email, title = build_course(live_db)
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"/courses/{slug}")
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+    expect(page.get_by_role("link", name="Advanced lesson", exact=True)).to_have_count(0)  # locked
+
+    page.get_by_role("link", name="Introduction", exact=True).click()
+    page.get_by_role("button", name="Mark as complete").click()
+    page.goto(f"/courses/{slug}")
+    page.get_by_role("link", name="Basics quiz").click()
+    page.get_by_role("button", name="Start attempt").click()
+
+    page.get_by_label("Filiform").check()
+    page.get_by_role("checkbox", name="Taut band").check()
+    page.get_by_label("Referred pain").check()
+    page.get_by_label("True").check()
+    page.get_by_label("Your answer (a number)").fill("10")
+    page.get_by_label("Your answer", exact=True).fill("Sharps Container")
+    page.get_by_role("combobox", name="Active").select_option(label="reproduces symptoms")
+    page.get_by_role("combobox", name="Latent").select_option(label="does not reproduce symptoms")
+    page.get_by_role("combobox", name="Taut band").select_option(label="palpable rope-like fibres")
+    expect(page.locator("#save-status")).to_contain_text("Saved at")  # autosave reached the server
+    page.get_by_role("button", name="Submit attempt").click()
+
+    expect(page.get_by_role("status")).to_contain_text("100%")
+    expect(page.get_by_role("status")).to_contain_text("passed")
+    page.goto(f"/courses/{slug}")
+    page.get_by_role("link", name="Advanced lesson", exact=True).click()
+    expect(page.get_by_text("Unlocked content.")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/lessons/\d+$"))

@@ -1,0 +1,165 @@
+"""Taking a quiz through the routes: start, autosave, submit, result, module unlock."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from modules.models import LessonCompletion
+from quizzes.models import Attempt, Question
+from training.audit.models import AuditEntry
+
+from .conftest import enrol, full_marks_form
+
+
+def start(client, quiz) -> Attempt:
+    response = client.post(f"/quizzes/{quiz.id}/start")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    attempt_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    return attempt_id
+
+
+def load(db, attempt_id) -> Attempt:
+    db.session.expire_all()
+    return db.session.get(Attempt, attempt_id)
+
+
+def test_trainee_passes_quiz_and_next_module_unlocks(client, db, make_user, login, quiz_course):
+    setup = quiz_course()
+    trainee = make_user("trainee")
+    enrol(db, trainee, setup.course)
+    login(trainee)
+    client.post(f"/courses/{setup.course.slug}/lessons/{setup.lesson1.id}/complete")
+    # lessons done but quiz not passed: module 2 stays locked
+    assert client.get(f"/courses/{setup.course.slug}/lessons/{setup.lesson2.id}").status_code == 403
+
+    attempt_id = start(client, setup.quiz)
+    page = client.get(f"/quizzes/attempts/{attempt_id}")
+    assert page.status_code == 200
+    attempt = load(db, attempt_id)
+    form = full_marks_form(db, attempt)
+    response = client.post(f"/quizzes/attempts/{attempt_id}/save", data={**form, "submit": "1"})
+    assert response.status_code == 303
+    attempt = load(db, attempt_id)
+    assert attempt.submitted_at is not None
+    assert attempt.percent == 100.0 and attempt.passed
+    result = client.get(f"/quizzes/attempts/{attempt_id}/result").get_data(as_text=True)
+    assert "100%" in result and "passed" in result
+    assert client.get(f"/courses/{setup.course.slug}/lessons/{setup.lesson2.id}").status_code == 200
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "quiz.submitted")) is not None
+
+
+def test_answers_are_saved_as_the_trainee_goes(client, db, make_user, login, quiz_course):
+    setup = quiz_course()
+    trainee = make_user("trainee")
+    enrol(db, trainee, setup.course)
+    login(trainee)
+    attempt_id = start(client, setup.quiz)
+    numeric = db.session.scalar(select(Question).where(Question.qtype == "numeric"))
+    response = client.post(f"/quizzes/attempts/{attempt_id}/save", data={f"q{numeric.id}": "12,5"},
+                           headers={"Accept": "application/json"})
+    assert response.status_code == 200 and response.get_json() == {"saved": True}
+    attempt = load(db, attempt_id)
+    saved = {r.question_id: r.answer for r in attempt.responses}
+    assert saved[numeric.id] == {"value": 12.5}
+    # a closed tab loses nothing: the page shows the saved answer when reopened
+    assert 'value="12.5"' in client.get(f"/quizzes/attempts/{attempt_id}").get_data(as_text=True)
+
+
+def test_page_before_submission_reveals_no_answer(client, db, make_user, login, quiz_course):
+    setup = quiz_course(shuffle_choices=False)
+    trainee = make_user("trainee")
+    enrol(db, trainee, setup.course)
+    login(trainee)
+    attempt_id = start(client, setup.quiz)
+    page = client.get(f"/quizzes/attempts/{attempt_id}").get_data(as_text=True)
+    for secret in ("Right.", "That one is hollow", "sharps container", "sharps bin", "fraction",
+                   "reproduces symptoms\" selected", "%50%", "value=\"10\""):
+        assert secret not in page
+    # choice inputs carry the position shown, never the stored choice id or its weight
+    single = db.session.scalar(select(Question).where(Question.title == "Single"))
+    assert f'name="q{single.id}" id="q{single.id}-1" value="1"' in page
+    assert 'data-correct' not in page and 'correct' not in page.lower().split("<main")[1].split("</form>")[0]
+
+
+def test_second_submission_changes_nothing(client, db, make_user, login, quiz_course):
+    setup = quiz_course()
+    trainee = make_user("trainee")
+    enrol(db, trainee, setup.course)
+    login(trainee)
+    attempt_id = start(client, setup.quiz)
+    form = full_marks_form(db, load(db, attempt_id))
+    client.post(f"/quizzes/attempts/{attempt_id}/save", data={**form, "submit": "1"})
+    first = load(db, attempt_id)
+    snapshot = (first.submitted_at, first.percent, first.passed)
+    replay = client.post(f"/quizzes/attempts/{attempt_id}/save", data={"submit": "1"})
+    assert replay.status_code == 303
+    again = client.post(f"/quizzes/attempts/{attempt_id}/submit")
+    assert again.status_code == 303
+    second = load(db, attempt_id)
+    assert (second.submitted_at, second.percent, second.passed) == snapshot
+    submitted_events = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "quiz.submitted")).all()
+    assert len(submitted_events) == 1
+
+
+def test_bad_answers_are_refused_and_change_nothing(client, db, make_user, login, quiz_course):
+    setup = quiz_course()
+    trainee = make_user("trainee")
+    enrol(db, trainee, setup.course)
+    login(trainee)
+    attempt_id = start(client, setup.quiz)
+    numeric = db.session.scalar(select(Question).where(Question.qtype == "numeric"))
+    single = db.session.scalar(select(Question).where(Question.title == "Single"))
+    client.post(f"/quizzes/attempts/{attempt_id}/save", data={f"q{numeric.id}": "7"})
+    cases = [
+        {f"q{numeric.id}": "ten"},                      # wrong type
+        {f"q{numeric.id}": "nan"},                      # not a number
+        {f"q{single.id}": "9"},                         # position not shown
+        {f"q{single.id}": "-1"},                        # tampered value
+        {f"q{numeric.id}": "8", f"q{single.id}": "x"},  # one bad answer spoils the save
+    ]
+    for data in cases:
+        response = client.post(f"/quizzes/attempts/{attempt_id}/save", data=data)
+        assert response.status_code == 422, data
+        assert "could not be accepted" in response.get_data(as_text=True)
+    not_in_attempt = client.post(f"/quizzes/attempts/{attempt_id}/save", data={"q999999": "1"})
+    assert not_in_attempt.status_code == 303
+    attempt = load(db, attempt_id)
+    assert {r.question_id: r.answer for r in attempt.responses}[numeric.id] == {"value": 7.0}
+    assert attempt.submitted_at is None
+
+
+def test_trainee_cannot_see_another_trainees_attempt(app, client, db, make_user, login, quiz_course):
+    setup = quiz_course()
+    owner, other = make_user("trainee"), make_user("trainee")
+    enrol(db, owner, setup.course)
+    enrol(db, other, setup.course)
+    login(owner)
+    attempt_id = start(client, setup.quiz)
+    intruder = app.test_client()
+    login(other, on=intruder)
+    for url in (f"/quizzes/attempts/{attempt_id}", f"/quizzes/attempts/{attempt_id}/result"):
+        assert intruder.get(url).status_code == 404
+    assert intruder.post(f"/quizzes/attempts/{attempt_id}/save", data={}).status_code == 404
+
+
+def test_quiz_needs_enrolment_and_unlocked_module(client, db, make_user, login, quiz_course):
+    setup = quiz_course()
+    trainee = make_user("trainee")
+    login(trainee)
+    assert client.get(f"/quizzes/{setup.quiz.id}").status_code == 403
+    enrol(db, trainee, setup.course)
+    assert client.get(f"/quizzes/{setup.quiz.id}").status_code == 200
+
+
+def test_lessons_without_quiz_pass_do_not_complete_module(db, make_user, quiz_course, app):
+    from modules.progress import build_outline, load_course
+
+    setup = quiz_course()
+    trainee = make_user("trainee")
+    db.session.add(LessonCompletion(user_id=trainee.id, lesson_id=setup.lesson1.id))
+    db.session.commit()
+    with app.test_request_context():
+        outline = build_outline(load_course(setup.course.slug, include_drafts=False), trainee)
+    assert not outline.modules[0].complete
+    assert outline.modules[1].locked
+    assert outline.modules[0].steps[0].title == "Module one quiz"

@@ -1,0 +1,104 @@
+"""What a certificate shows to the world: its PDF, its verification link and its status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from training.certificates.keys import signing_key
+from training.certificates.models import Certificate
+from training.certificates.pdf import render_certificate_pdf
+from training.certificates.record import RECORD_FILENAME, Check, check_certificate, record_json
+from training.certificates.snapshot import CertificateSnapshot, normalize_code
+from training.extensions import db
+
+
+def verification_url(code: str) -> str:
+    """The public verification address printed (and QR-encoded) on the certificate."""
+    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    if base:
+        return base + url_for("verify.certificate", code=code)
+    return url_for("verify.certificate", code=code, _external=True)
+
+
+def integrity(certificate: Certificate) -> Check:
+    """Whether the stored record is exactly what the provider's key signed."""
+    return check_certificate(certificate, signing_key().public)
+
+
+def status_note(certificate: Certificate) -> str:
+    """The red banner of a certificate that is no longer valid ("" while it is)."""
+    if certificate.revoked_at is not None:
+        return f"REVOKED on {certificate.revoked_at.date().isoformat()}"
+    if certificate.status == "superseded":
+        replacement = certificate.superseded_by
+        return f"SUPERSEDED by {replacement.serial}" if replacement else "SUPERSEDED"
+    return ""
+
+
+def certificate_pdf(certificate: Certificate) -> bytes:
+    """The PDF with the signed record embedded; identical bytes on every download."""
+    snapshot = CertificateSnapshot.from_dict(certificate.snapshot)
+    record = record_json(certificate.snapshot, certificate.signature, certificate.key_fingerprint)
+    return render_certificate_pdf(
+        snapshot, verification_url(certificate.verification_code),
+        status_note=status_note(certificate), attachment=(RECORD_FILENAME, record),
+    )
+
+
+def pdf_filename(certificate: Certificate) -> str:
+    return f"{certificate.serial}.pdf"
+
+
+def find_by_serial(serial: str) -> Certificate | None:
+    if len(serial) > 40:
+        return None
+    return db.session.scalar(select(Certificate).where(Certificate.serial == serial))
+
+
+def find_by_code(text: str) -> Certificate | None:
+    """The certificate with this verification code (typed loosely), or None."""
+    code = normalize_code(text)
+    if code is None:
+        return None
+    return db.session.scalar(
+        select(Certificate).where(Certificate.verification_code == code)
+        .options(joinedload(Certificate.superseded_by))
+    )
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What the public verification page and ``flask certificates verify`` report."""
+
+    #: "valid", "revoked", "superseded", "invalid" (signature), "not_found", "malformed"
+    state: str
+    certificate: Certificate | None = None
+    check: Check | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.state == "valid"
+
+    @property
+    def snapshot(self) -> dict:
+        """The frozen data, only when its signature holds (tampered data is never shown)."""
+        if self.certificate is None or self.check is None or not self.check.ok:
+            return {}
+        return self.certificate.snapshot
+
+
+def verify_code(text: str) -> Verification:
+    """Look up and check a certificate by its verification code."""
+    if normalize_code(text) is None:
+        return Verification("malformed")
+    certificate = find_by_code(text)
+    if certificate is None:
+        return Verification("not_found")
+    check = integrity(certificate)
+    if not check.ok:
+        return Verification("invalid", certificate, check)
+    return Verification(certificate.status, certificate, check)

@@ -1,0 +1,39 @@
+"""Forms of the progress pages: the instructor's practical sign-off."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, DecimalField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from training.auth.forms import MultiCheckboxField
+from training.database import utcnow
+from training.progress.services import HARD_MAX_HOURS, MAX_NOTES, OUTCOMES
+
+
+class SignOffForm(FlaskForm):
+    """A practical evaluation; the checklist comes from the course (``checklist=``)."""
+
+    evaluated_on = DateField(
+        "Date of the evaluation", validators=[DataRequired(message="Enter a valid date.")],
+        default=lambda: utcnow().date(),
+    )
+    hours = DecimalField(
+        "In-person hours evaluated", places=2,
+        validators=[InputRequired(message="Enter the in-person hours."),
+                    NumberRange(min=0, max=float(HARD_MAX_HOURS))],
+        description="Supervised in-person practical hours; a pass needs at least the course's hours.",
+    )
+    skills = MultiCheckboxField("Skills demonstrated", choices=[])
+    outcome = SelectField("Outcome", choices=list(OUTCOMES.items()), validators=[DataRequired()])
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=MAX_NOTES)])
+    submit = SubmitField("Record sign-off")
+
+    def __init__(self, *args, checklist: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self._checklist = list(checklist)
+        self.skills.choices = [(str(i), item) for i, item in enumerate(self._checklist)]
+
+    def checked_skills(self) -> list[str]:
+        """The checklist items ticked (the form posts their positions, not their text)."""
+        return [self._checklist[int(i)] for i in self.skills.data or []]

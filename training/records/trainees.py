@@ -1,0 +1,78 @@
+"""One trainee's complete CE record, and finding trainees by name, email or license."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+
+from modules.models import Enrolment, Module
+from quizzes.models import Attempt, Quiz
+from training.auth.models import User, UserRole
+from training.extensions import db
+from training.progress.models import SignOff
+from training.records.filters import MAX_PAGE, ArgReader
+from training.records.services import Record, records_of_user
+
+SEARCH_PAGE_SIZE = 25
+
+
+def parse_search_request(args) -> tuple[str, int]:
+    """Search text and page of the trainee search."""
+    reader = ArgReader(args, ("q", "page"))
+    query = reader.text("q", 100)
+    page = reader.integer("page", 1, 1, MAX_PAGE)
+    reader.done()
+    return query, page
+
+
+def search_trainees(query: str, page: int):
+    """Users holding the trainee role whose name, email or license number contains ``query``."""
+    stmt = (
+        select(User).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == "trainee").order_by(User.name, User.id)
+    )
+    if query:
+        stmt = stmt.where(
+            or_(
+                User.name.icontains(query, autoescape=True),
+                User.email.contains(query.lower(), autoescape=True),
+                User.license_number.icontains(query, autoescape=True),
+            )
+        )
+    return db.paginate(stmt, page=page, per_page=SEARCH_PAGE_SIZE, error_out=False)
+
+
+@dataclass(frozen=True)
+class TraineeRecord:
+    user: User
+    enrolments: list[Enrolment]
+    attempts: list[Attempt]
+    signoffs: list[SignOff]
+    certificates: list[Record]
+
+
+def trainee_record(user: User) -> TraineeRecord:
+    """Everything on file for ``user``: a fixed number of queries however long the history."""
+    enrolments = db.session.scalars(
+        select(Enrolment).options(joinedload(Enrolment.course))
+        .where(Enrolment.user_id == user.id).order_by(Enrolment.enrolled_at, Enrolment.id)
+    ).all()
+    attempts = db.session.scalars(
+        select(Attempt)
+        .options(joinedload(Attempt.quiz).joinedload(Quiz.module).joinedload(Module.course))
+        .where(Attempt.user_id == user.id)
+        .order_by(Attempt.started_at, Attempt.id)
+    ).all()
+    signoffs = db.session.scalars(
+        select(SignOff).options(joinedload(SignOff.course))
+        .where(SignOff.trainee_id == user.id).order_by(SignOff.evaluated_on, SignOff.id)
+    ).all()
+    return TraineeRecord(
+        user=user,
+        enrolments=list(enrolments),
+        attempts=list(attempts),
+        signoffs=list(signoffs),
+        certificates=records_of_user(user.id),
+    )
