@@ -28,7 +28,9 @@ class CourseForm(FlaskForm):
     code = StringField("Course code", validators=[DataRequired(), Length(max=20)])
     slug = StringField("Slug (web address)", validators=[DataRequired(), Length(max=80), SLUG])
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    summary = TextAreaField("Summary (Markdown)", validators=[Optional(), Length(max=20_000)])
+    summary = TextAreaField(
+        "Summary (Markdown)", validators=[Optional(), Length(max=20_000)], render_kw={"rows": 6}
+    )
     provider = StringField("Provider", validators=[DataRequired(), Length(max=200)])
     approval_number = StringField(
         "Provider approval number", validators=[Optional(), Length(max=80)]
@@ -48,9 +50,12 @@ class ModuleForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     slug = StringField("Slug", validators=[DataRequired(), Length(max=80), SLUG])
     objectives = TextAreaField(
-        "Learning objectives (one per line)", validators=[Optional(), Length(max=5_000)]
+        "Learning objectives (one per line)", validators=[Optional(), Length(max=5_000)],
+        render_kw={"rows": 5},
     )
-    intro = TextAreaField("Introduction (Markdown)", validators=[Optional(), Length(max=20_000)])
+    intro = TextAreaField(
+        "Introduction (Markdown)", validators=[Optional(), Length(max=20_000)], render_kw={"rows": 4}
+    )
     published = BooleanField("Published", default=True)
     submit = SubmitField("Save module")
 
@@ -66,6 +71,7 @@ class LessonForm(FlaskForm):
         validators=[DataRequired(message="The lesson body cannot be empty."), Length(max=200_000)],
         description="Use ::: warning ... ::: for a safety callout, "
         "::: note ... ::: for a side note.",
+        render_kw={"rows": 20},
     )
     published = BooleanField("Published", default=True)
     preview = SubmitField("Preview")

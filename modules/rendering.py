@@ -20,7 +20,7 @@ CALLOUTS = ("warning", "note")
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em",
     "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p",
-    "pre", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
+    "pre", "s", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
     "ul",
 }
 ALLOWED_ATTRIBUTES = {
@@ -65,6 +65,10 @@ def render_markdown(text: str) -> str:
     for token in tokens:
         if token.type in ("heading_open", "heading_close") and token.tag == "h1":
             token.tag = "h2"
+        elif token.type in ("th_open", "td_open") and "style" in token.attrs:
+            # column alignment as an attribute: style attributes are stripped (and the CSP
+            # refuses inline styles)
+            token.attrs["align"] = str(token.attrs.pop("style")).removeprefix("text-align:")
     return sanitize_html(_parser.renderer.render(tokens, _parser.options, env))
 
 

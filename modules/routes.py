@@ -38,9 +38,12 @@ def catalogue():
 @bp.route("/<slug>")
 @role_required(*READERS)
 def course(slug: str):
-    course = load_course(slug, include_drafts=is_author()) or abort(404)
+    author = is_author()
+    course = load_course(slug, include_drafts=author) or abort(404)
     enrolment = find_enrolment(current_user.id, course.id)
-    outline = build_outline(course, current_user if enrolment else None, ignore_locks=is_author())
+    outline = build_outline(
+        course, current_user if enrolment else None, ignore_locks=author, include_drafts=author
+    )
     return render_template(
         "modules/course.html", course=course, outline=outline, enrolment=enrolment,
         form=ActionForm(),

@@ -85,6 +85,7 @@ def save_course(course: Course, values: dict) -> Course:
 
 
 def _check_slug(siblings: Sequence, item, slug: str, kind: str) -> None:
+    """Slugs address items in URLs and content files, so siblings may not share one."""
     if any(s is not item and s.slug == slug for s in siblings):
         raise ContentError(f"Another {kind} here already uses the slug '{slug}'.", "slug")
 
@@ -129,6 +130,7 @@ def save_lesson(
 
 
 def check_body(body: str) -> None:
+    """A lesson with no text would show trainees an empty page they must still complete."""
     if not (body or "").strip():
         raise ContentError("The lesson body cannot be empty.", "body")
 
@@ -227,6 +229,7 @@ def set_course_published(course: Course, published: bool) -> None:
 
 
 def find_enrolment(user_id: int, course_id: int) -> Enrolment | None:
+    """The enrolment that lets ``user_id`` read the course, if any."""
     return db.session.scalar(
         select(Enrolment).where(Enrolment.user_id == user_id, Enrolment.course_id == course_id)
     )

@@ -93,9 +93,8 @@ def start_attempt(quiz: Quiz, user, *, rng: random.Random | None = None) -> Atte
     """Resume the open attempt, or start a new one if attempts remain."""
     now = current_time()
     existing = open_attempt(quiz, user.id)
-    if existing is not None:
-        if not close_if_expired(existing):
-            return existing
+    if existing is not None and not close_if_expired(existing):
+        return existing
     used = attempts_used(quiz, user.id)
     if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
         raise QuizError(f"You have used all {quiz.attempts_allowed} attempts at this quiz.")

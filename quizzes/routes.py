@@ -30,8 +30,10 @@ bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
 
 
 @bp.route("/<int:quiz_id>")
-@role_required("trainee")
+@role_required("trainee", "instructor")
 def quiz(quiz_id: int):
+    if not current_user.has_role("trainee"):  # instructors reach this from the course page
+        return redirect(url_for("quiz_authoring.preview", quiz_id=quiz_id))
     quiz, course = load_quiz_for_trainee(quiz_id, current_user)
     pending = open_attempt(quiz, current_user.id)
     if pending is not None and close_if_expired(pending):

@@ -59,9 +59,9 @@ def register_blueprints(app: Flask) -> None:
     from modules.rendering import render_markdown_cached
     from modules.routes import bp as courses_bp
     from quizzes.authoring import bp as quiz_authoring_bp
+    from quizzes.progress import module_links, quiz_steps
     from quizzes.reports import bp as quiz_reports_bp
     from quizzes.routes import bp as quizzes_bp
-    from quizzes.progress import module_links, quiz_steps
     from training.auth.admin_routes import bp as admin_bp
     from training.auth.routes import bp as auth_bp
     from training.certificates.events import connect_events
@@ -88,11 +88,12 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from modules.cli import content_cli
     from quizzes.cli import quizzes_cli
     from training.audit.cli import audit_cli
     from training.auth.cli import users_cli
     from training.certificates.cli import certificates_cli
     from training.seed import seed_demo_command
 
-    for command in (users_cli, quizzes_cli, audit_cli, certificates_cli, seed_demo_command):
+    for command in (users_cli, content_cli, quizzes_cli, audit_cli, certificates_cli, seed_demo_command):
         app.cli.add_command(command)

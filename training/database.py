@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from datetime import UTC, datetime
 
 from flask import Flask
@@ -29,9 +31,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    try:
+    # in-memory databases cannot use WAL, and need no sharing
+    with contextlib.suppress(Exception):
         cursor.execute("PRAGMA journal_mode=WAL")
-    except Exception:  # noqa: S110 - in-memory databases cannot use WAL; they need no sharing
-        pass
     cursor.close()
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from modules.models import Course, Lesson, LessonRevision, Module
+from modules.models import Course, Lesson, LessonRevision
 from tests.modules.builders import build_course, lessons_of, modules_of
 from training.audit.models import AuditEntry
 from training.extensions import db

@@ -138,7 +138,7 @@ def test_completing_sends_the_signal_once(client, login, trainee, app):
     assert completions(trainee.id) == 1
 
 
-def test_draft_module_and_lesson_are_hidden_and_do_not_block(client, login, trainee):
+def test_draft_module_and_lesson_are_hidden_and_do_not_block(client, login, trainee, instructor):
     course = build_course((1, 2, 1))
     first, second_a, second_b, third = lessons_of(course.id)
     module_2 = modules_of(course.id)[1]
@@ -158,6 +158,12 @@ def test_draft_module_and_lesson_are_hidden_and_do_not_block(client, login, trai
     page = client.get(f"/courses/{course.slug}").get_data(as_text=True)
     assert f'id="module-{module_2_id}"' not in page and "Lesson 2.1" not in page
     assert client.get(lesson_url(course, second_a)).status_code == 404
+
+    login(instructor)  # authors see drafts, marked as such, to check them before publishing
+    page = client.get(f"/courses/{course.slug}").get_data(as_text=True)
+    assert f'id="module-{module_2_id}"' in page and "Lesson 2.2" in page
+    assert page.count(">draft</span>") == 2
+    assert client.get(lesson_url(course, second_b)).status_code == 200
 
 
 def test_extra_steps_from_other_layers_gate_the_next_module(app, client, login, trainee):

@@ -90,12 +90,31 @@ def verify_stored_chain(anchor: tuple[int, str] | None = None) -> ChainBreak | N
     The head row is read *before* the walk and used as an anchor, so deleting entries at the
     end without also rewriting the head row is caught; ``anchor`` is a head recorded outside
     the database (an export header), which catches even a rewritten head row. Entries added
-    while the walk runs are fine: they come after both anchors.
+    while the walk runs are fine: they come after both anchors. After the walk the head row
+    is read again: the application moves it in the same transaction as every append, so a
+    walked entry beyond it was written by something else.
     """
     anchors = [chain_head()]
     if anchor is not None:
         anchors.append(anchor)
-    return verify_chain(iter_chain_rows(), anchors=anchors)
+    last_seq = 0
+
+    def tracked() -> Iterator[ChainRow]:
+        nonlocal last_seq
+        for row in iter_chain_rows():
+            last_seq = row.seq
+            yield row
+
+    problem = verify_chain(tracked(), anchors=anchors)
+    if problem is not None:
+        return problem
+    head_seq = chain_head()[0]
+    if last_seq > head_seq:
+        return ChainBreak(
+            head_seq + 1, f"entry not recorded in the head row (head is at {head_seq}): "
+            "appended outside the application?",
+        )
+    return None
 
 
 def _ensure_head() -> None:

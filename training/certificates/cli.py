@@ -12,7 +12,7 @@ from modules.models import Course, Enrolment
 from training.certificates.documents import find_by_serial, verify_code
 from training.certificates.keys import signing_key
 from training.certificates.record import check_signed, extract_record
-from training.certificates.services import issue_certificate_if_complete
+from training.certificates.services import current_certificate, issue_certificate_if_complete
 from training.certificates.signing import public_key_from_pem
 from training.extensions import db
 
@@ -99,12 +99,14 @@ def issue_pending_command(course_code: str | None) -> None:
     if course_code:
         stmt = stmt.join(Course, Course.id == Enrolment.course_id).where(Course.code == course_code)
     issued = 0
-    for enrolment_id in [e.id for e in db.session.scalars(stmt)]:
+    for enrolment_id in list(db.session.scalars(stmt.with_only_columns(Enrolment.id))):
         enrolment = db.session.get(Enrolment, enrolment_id)
+        if current_certificate(enrolment.user_id, enrolment.course_id) is not None:
+            continue
         certificate = issue_certificate_if_complete(enrolment.user, enrolment.course,
                                                     trigger="issue-pending")
         db.session.commit()
-        if certificate is not None and certificate.issued_at is not None:
-            issued += certificate.snapshot.get("serial") is not None
+        if certificate is not None:
+            issued += 1
             click.echo(f"issued {certificate.serial} to {enrolment.user.email}")
     click.echo(f"{issued} certificate(s) issued.")

@@ -22,7 +22,7 @@ from training.progress.signals import signoff_recorded
 
 
 def connect_events(app: Flask) -> None:
-    """Subscribe to the lower layers' signals (module-level receivers: connecting twice is a no-op)."""
+    """Subscribe to the lower layers' signals (module-level receivers: a second call is a no-op)."""
     lesson_completed.connect(on_lesson_completed)
     attempt_graded.connect(on_attempt_graded)
     question_regraded.connect(on_question_regraded)

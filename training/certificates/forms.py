@@ -12,7 +12,8 @@ from training.certificates.services import MAX_REASON
 class RevokeForm(FlaskForm):
     reason = TextAreaField(
         "Reason for revocation",
-        validators=[DataRequired(message="Give a reason for the revocation."), Length(max=MAX_REASON)],
+        validators=[DataRequired(message="Give a reason for the revocation."),
+                    Length(max=MAX_REASON)],
         description="Kept in the audit log and shown on the public verification page.",
     )
     submit = SubmitField("Revoke certificate")
@@ -21,7 +22,8 @@ class RevokeForm(FlaskForm):
 class ReissueForm(FlaskForm):
     reason = TextAreaField(
         "Reason for re-issue",
-        validators=[DataRequired(message="Give a reason for the re-issue."), Length(max=MAX_REASON)],
+        validators=[DataRequired(message="Give a reason for the re-issue."),
+                    Length(max=MAX_REASON)],
         description="For example: name corrected in the trainee's profile. The new certificate "
                     "uses the profile and course as they are now.",
     )

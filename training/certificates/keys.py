@@ -44,7 +44,8 @@ def _load(app: Flask) -> SigningKey:
         private = private_key_from_pem(text.encode())
     else:
         private = load_or_create_private_key(Path(app.config["CERT_SIGNING_KEY_PATH"]))
-    return SigningKey(private, public_key_pem(private), public_key_fingerprint(private.public_key()))
+    fingerprint = public_key_fingerprint(private.public_key())
+    return SigningKey(private, public_key_pem(private), fingerprint)
 
 
 def signing_key(app: Flask | None = None) -> SigningKey:

@@ -28,7 +28,9 @@ class Certificate(db.Model):
     #: unguessable code for public verification, separate from the serial
     verification_code: Mapped[str] = mapped_column(String(40), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="RESTRICT"), index=True)
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("courses.id", ondelete="RESTRICT"), index=True
+    )
     #: everything printed on the certificate, frozen at issue (CertificateSnapshot.to_dict())
     snapshot: Mapped[dict] = mapped_column(JSON)
     #: Ed25519 signature (base64url) of the canonical JSON of ``snapshot``
@@ -41,7 +43,9 @@ class Certificate(db.Model):
     revoked_at: Mapped[datetime | None]
     revocation_reason: Mapped[str | None] = mapped_column(Text)
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id", ondelete="SET NULL"))
+    supersedes_id: Mapped[int | None] = mapped_column(
+        ForeignKey("certificates.id", ondelete="SET NULL")
+    )
     superseded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("certificates.id", ondelete="SET NULL")
     )
@@ -52,7 +56,9 @@ class Certificate(db.Model):
     user = relationship("User", foreign_keys=[user_id])
     course = relationship("Course")
     supersedes = relationship("Certificate", foreign_keys=[supersedes_id], remote_side=[id])
-    superseded_by = relationship("Certificate", foreign_keys=[superseded_by_id], remote_side=[id], post_update=True)
+    superseded_by = relationship(
+        "Certificate", foreign_keys=[superseded_by_id], remote_side=[id], post_update=True
+    )
 
     @property
     def status(self) -> str:

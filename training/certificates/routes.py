@@ -97,6 +97,11 @@ def _admin_page(certificate: Certificate, revoke_form: RevokeForm, reissue_form:
     ), status
 
 
+def _show_error(form: RevokeForm | ReissueForm, err: services.CertificateError) -> None:
+    """A reason problem beside the field; anything else at the top of the page."""
+    (form.reason.errors if err.field == "reason" else form.form_errors).append(str(err))
+
+
 @bp.route("/admin/certificates/<int:certificate_id>")
 @role_required("admin")
 def admin_detail(certificate_id: int):
@@ -114,7 +119,7 @@ def revoke(certificate_id: int):
             services.revoke(certificate, form.reason.data, current_user._get_current_object())
         except services.CertificateError as err:
             db.session.rollback()
-            form.reason.errors.append(str(err))
+            _show_error(form, err)
         else:
             db.session.commit()
             flash(f"Certificate {certificate.serial} revoked.", "success")
@@ -129,10 +134,11 @@ def reissue(certificate_id: int):
     form = ReissueForm(prefix="reissue")
     if form.validate_on_submit():
         try:
-            new = services.reissue(certificate, form.reason.data, current_user._get_current_object())
+            admin = current_user._get_current_object()
+            new = services.reissue(certificate, form.reason.data, admin)
         except services.CertificateError as err:
             db.session.rollback()
-            form.reason.errors.append(str(err))
+            _show_error(form, err)
         else:
             db.session.commit()
             flash(f"Certificate {certificate.serial} replaced by {new.serial}.", "success")

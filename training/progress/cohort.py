@@ -95,7 +95,8 @@ def load_cohort(course: Course) -> Cohort:
     if all_lessons:
         for user_id, lesson_id in db.session.execute(
             select(LessonCompletion.user_id, LessonCompletion.lesson_id)
-            .where(LessonCompletion.lesson_id.in_(all_lessons), LessonCompletion.user_id.in_(enrolled))
+            .where(LessonCompletion.lesson_id.in_(all_lessons),
+                   LessonCompletion.user_id.in_(enrolled))
         ):
             done[user_id].add(lesson_id)
     attempts: dict[tuple[int, int], list[Attempt]] = defaultdict(list)
@@ -113,8 +114,8 @@ def load_cohort(course: Course) -> Cohort:
         latest[signoff.trainee_id] = signoff
     cohort = Cohort(course=course, modules=modules, quizzes=quizzes)
     for enrolment in sorted(enrolments, key=lambda e: (e.user.name.lower(), e.user_id)):
-        cohort.rows.append(_row(course, modules, lessons, quizzes, enrolment, done[enrolment.user_id],
-                                attempts, latest.get(enrolment.user_id)))
+        cohort.rows.append(_row(course, modules, lessons, quizzes, enrolment,
+                                done[enrolment.user_id], attempts, latest.get(enrolment.user_id)))
     return cohort
 
 
@@ -140,7 +141,8 @@ def _row(course, modules, lessons, quizzes, enrolment, done_ids, attempts, signo
     if course.requires_signoff:
         steps_total += 1
         steps_done += signoff_ok
-    if enrolment.completed_at is not None or (online and (signoff_ok or not course.requires_signoff)):
+    rules_met = online and (signoff_ok or not course.requires_signoff)
+    if enrolment.completed_at is not None or rules_met:
         status = "complete"
     else:
         status = "awaiting_signoff" if online else "in_progress"
@@ -153,7 +155,8 @@ def course_overview() -> list[tuple[Course, int, int]]:
     counts = {
         course_id: (enrolled, completed)
         for course_id, enrolled, completed in db.session.execute(
-            select(Enrolment.course_id, func.count(Enrolment.id), func.count(Enrolment.completed_at))
+            select(Enrolment.course_id, func.count(Enrolment.id),
+                   func.count(Enrolment.completed_at))
             .group_by(Enrolment.course_id)
         )
     }

@@ -22,7 +22,7 @@ class SignOffForm(FlaskForm):
         "In-person hours evaluated", places=2,
         validators=[InputRequired(message="Enter the in-person hours."),
                     NumberRange(min=0, max=float(HARD_MAX_HOURS))],
-        description="Supervised in-person practical hours; a pass needs at least the course's hours.",
+        description="Supervised in-person hours; a pass needs at least the course's hours.",
     )
     skills = MultiCheckboxField("Skills demonstrated", choices=[])
     outcome = SelectField("Outcome", choices=list(OUTCOMES.items()), validators=[DataRequired()])

@@ -64,7 +64,8 @@ def signoff(course_id: int, user_id: int):
             services.record_signoff(
                 instructor=current_user._get_current_object(), trainee=trainee, course=course,
                 evaluated_on=form.evaluated_on.data, hours=form.hours.data,
-                skills=form.checked_skills(), outcome=form.outcome.data, notes=form.notes.data or "",
+                skills=form.checked_skills(), outcome=form.outcome.data,
+                notes=form.notes.data or "",
             )
         except services.SignOffError as err:
             db.session.rollback()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from flask import url_for
+from flask import current_app, has_request_context, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -102,7 +102,8 @@ class CourseProgress:
         return [(m, step) for m in self.outline.modules for step in m.steps if not step.done]
 
     def next_url(self) -> str:
-        """Where "Continue" leads: the next open lesson, else the first open quiz, else the course."""
+        """Where "Continue" leads: the next open lesson, else the first open quiz, else the
+        course page."""
         lesson = self.outline.next_lesson()
         if lesson is not None:
             return url_for("courses.lesson", slug=self.course.slug, lesson_id=lesson.lesson.id)
@@ -141,9 +142,18 @@ def signoff_history(user_id: int, course_id: int) -> list[SignOff]:
     ))
 
 
+def _outline(course: Course, user) -> Outline:
+    if has_request_context():
+        return build_outline(course, user)
+    # step providers build links with url_for, which needs a request; commands and events
+    # outside one (flask certificates issue-pending) get a stand-in, as links go unused there
+    with current_app.test_request_context():
+        return build_outline(course, user)
+
+
 def course_progress(course: Course, user, enrolment: Enrolment | None = None) -> CourseProgress:
     """``user``'s standing in ``course`` against every rule (a fixed number of queries)."""
-    outline = build_outline(course, user)
+    outline = _outline(course, user)
     return CourseProgress(course, outline, latest_signoff(user.id, course.id), enrolment)
 
 
@@ -224,7 +234,9 @@ def record_signoff(
     checklist = list(course.signoff_checklist or [])
     checked = set(skills)
     if unknown := checked - set(checklist):
-        raise SignOffError(f"Not on this course's checklist: {', '.join(sorted(unknown))}.", "skills")
+        raise SignOffError(
+            f"Not on this course's checklist: {', '.join(sorted(unknown))}.", "skills"
+        )
     notes = (notes or "").strip()
     if len(notes) > MAX_NOTES:
         raise SignOffError(f"Keep the notes under {MAX_NOTES} characters.", "notes")

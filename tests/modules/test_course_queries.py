@@ -1,0 +1,59 @@
+"""The course and lesson pages run a fixed number of SQL statements, however big the data."""
+
+from __future__ import annotations
+
+from modules.models import Enrolment
+from tests.modules.builders import build_course, complete, lessons_of
+from training.extensions import db
+
+SMALL = {"lessons_per_module": (5, 5), "other_trainees": 0}  # 10 lessons
+LARGE = {"lessons_per_module": (20,) * 10, "other_trainees": 25}  # 200 lessons
+#: user and roles, course with modules and lessons, enrolment, completions, quiz steps, ...
+MOST_STATEMENTS = 10
+
+
+def arrange(make_user, lessons_per_module, other_trainees):
+    """An enrolled trainee who finished every module but the last, among other trainees."""
+    course = build_course(lessons_per_module)
+    lessons = lessons_of(course.id)
+    last_module_id = lessons[-1].module_id
+    done = [lesson for lesson in lessons if lesson.module_id != last_module_id]
+    trainee = make_user("trainee")
+    for user in [trainee] + [make_user("trainee") for _ in range(other_trainees)]:
+        db.session.add(Enrolment(user_id=user.id, course_id=course.id))
+        complete(user.id, done)
+    reading = lessons[-1]  # in the last module, unlocked by the completions
+    return course, trainee, reading
+
+
+def statements_for(client, count_queries, url: str) -> int:
+    client.get(url)  # warm up: first-request work is not what is measured
+    with count_queries() as statements:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(statements)
+
+
+def measure(client, login, make_user, count_queries, scenario) -> dict[str, int]:
+    """Statements per page, for the trainee and for an instructor (who sees everything)."""
+    course, trainee, reading = arrange(make_user, **scenario)
+    pages = {
+        "catalogue": "/courses/",
+        "course": f"/courses/{course.slug}",
+        "lesson": f"/courses/{course.slug}/lessons/{reading.id}",
+    }
+    counts = {}
+    for role, user in (("trainee", trainee), ("instructor", make_user("instructor"))):
+        login(user)
+        for name, url in pages.items():
+            counts[f"{role} {name}"] = statements_for(client, count_queries, url)
+    return counts
+
+
+def test_page_statement_counts_do_not_grow_with_lessons_trainees_or_completions(
+    client, login, make_user, count_queries
+):
+    small = measure(client, login, make_user, count_queries, SMALL)
+    large = measure(client, login, make_user, count_queries, LARGE)
+    assert small == large
+    assert max(small.values()) <= MOST_STATEMENTS, small

@@ -1,0 +1,68 @@
+"""The Level 1 course shipped in modules/content loads whole and reads as a course."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from modules.content_loader import seed_content
+from modules.models import Course
+from modules.services import contact_hours_from_minutes
+from tests.modules.builders import lessons_of, modules_of
+from training.extensions import db
+from training.seed import seed_hooks
+
+
+def test_shipped_course_loads_complete_and_published(app):
+    [summary] = seed_content()
+    db.session.commit()
+    assert summary.course_created and summary.published
+    course = db.session.scalar(select(Course).where(Course.slug == "dry-needling-level-1"))
+    assert course.published and course.code == "DN-101"
+    assert course.provider and course.approval_number and course.summary
+    assert course.requires_signoff and len(course.signoff_checklist) >= 5
+    assert course.practical_hours == Decimal(27)
+
+    modules = modules_of(course.id)
+    assert len(modules) == 6
+    assert [m.position for m in modules] == [1, 2, 3, 4, 5, 6]
+    lessons = lessons_of(course.id)
+    for module in modules:
+        own = [lesson for lesson in lessons if lesson.module_id == module.id]
+        assert len(own) >= 3, module.title
+        assert len(module.objectives) >= 3 and all(module.objectives), module.title
+    for lesson in lessons:
+        body = lesson.current_revision.body
+        headings = re.findall(r"^## (.+)$", body, flags=re.MULTILINE)
+        assert headings[-1] == "Sources", lesson.title
+        assert re.search(r"^## Sources\n\n- \S", body, flags=re.MULTILINE), lesson.title
+        assert "<h2>Sources</h2>" in lesson.current_revision.html
+    minutes = sum(lesson.minutes for lesson in lessons)
+    assert course.contact_hours == contact_hours_from_minutes(minutes) == Decimal("9.5")
+    assert any("callout-warning" in lesson.current_revision.html for lesson in lessons)
+
+
+def test_trainee_reads_the_shipped_course(app, client, login, make_user):
+    seed_content()
+    db.session.commit()
+    trainee = make_user("trainee")
+    login(trainee)
+    client.post("/courses/dry-needling-level-1/enrol")
+    course_id = db.session.scalar(select(Course.id))
+    lessons = lessons_of(course_id)
+    page = client.get(f"/courses/dry-needling-level-1/lessons/{lessons[0].id}").get_data(as_text=True)
+    assert "Definition and scope" in page and 'class="callout callout-warning"' in page
+    assert client.get(f"/courses/dry-needling-level-1/lessons/{lessons[-1].id}").status_code == 403
+
+
+def test_seed_demo_loads_the_course_first_and_again_without_change(app):
+    """``flask seed-demo`` runs the hooks in order; the quiz loader needs the course first."""
+    assert seed_hooks()[0] is seed_content
+    seed_content()
+    db.session.commit()
+    [again] = seed_content()
+    db.session.commit()
+    assert not again.changed
+    assert len(db.session.scalars(select(Course)).all()) == 1

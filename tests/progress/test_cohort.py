@@ -1,0 +1,142 @@
+"""The instructor's cohort view: trainees by module, status, filters, a fixed query count."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.progress.factories import (
+    add_attempt,
+    complete_lessons,
+    enrol,
+    finish_online,
+    lessons_of,
+    make_course,
+    pass_quizzes,
+    quizzes_of,
+    sign_off,
+)
+from training.progress.cohort import load_cohort, load_course
+from training.progress.services import course_progress
+
+
+@pytest.fixture
+def cohort_course(make_user, instructor):
+    """Five trainees at five different places in a three-module course."""
+    course = make_course(modules=3)
+    people = {}
+    for key, name in [("new", "Ana New"), ("m2", "Ben Second"), ("m3", "Cy Third"),
+                      ("waiting", "Dee Waiting"), ("done", "Eve Done")]:
+        people[key] = make_user("trainee", name=name)
+        enrol(people[key], course)
+    lessons, quizzes = lessons_of(course), quizzes_of(course)
+    complete_lessons(people["m2"], course, lessons[:2])
+    pass_quizzes(people["m2"], course, quizzes[:1])
+    complete_lessons(people["m3"], course, lessons[:4])
+    pass_quizzes(people["m3"], course, quizzes[:1])
+    add_attempt(people["m3"], quizzes[1], passed=False)
+    finish_online(people["waiting"], course)
+    sign_off(instructor, people["waiting"], course, outcome="not_yet")
+    finish_online(people["done"], course)
+    sign_off(instructor, people["done"], course)
+    return course, people
+
+
+def names(page: str) -> list[str]:
+    return re.findall(r"<td>([A-Z][a-z]+ [A-Z][a-z]+)<br>", page)
+
+
+def cohort_page(client, login, instructor, course, **query) -> str:
+    login(instructor, on=client)
+    response = client.get(f"/cohorts/{course.id}", query_string=query)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_the_cohort_shows_each_trainee_by_module_and_status(client, login, instructor,
+                                                            cohort_course):
+    course, _people = cohort_course
+    page = cohort_page(client, login, instructor, course)
+    assert names(page) == ["Ana New", "Ben Second", "Cy Third", "Dee Waiting", "Eve Done"]
+    assert '<strong id="waiting-count">1 waiting for a sign-off</strong>' in page
+    assert "5 enrolled" in page and "1 complete" in page and "3 in progress" in page
+    rows = cohort_course_rows(course)
+    assert rows == {
+        "Ana New": (1, 0, "in_progress"), "Ben Second": (2, 1, "in_progress"),
+        "Cy Third": (2, 1, "in_progress"), "Dee Waiting": (None, 3, "awaiting_signoff"),
+        "Eve Done": (None, 3, "complete"),
+    }
+
+
+def cohort_course_rows(course) -> dict:
+    cohort = load_cohort(load_course(course.id))
+    return {r.user.name: (r.module_reached, r.modules_done, r.status) for r in cohort.rows}
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ({"status": "awaiting_signoff"}, ["Dee Waiting"]),
+    ({"status": "complete"}, ["Eve Done"]),
+    ({"status": "in_progress"}, ["Ana New", "Ben Second", "Cy Third"]),
+    ({"module": "2"}, ["Ben Second", "Cy Third"]),
+    ({"module": "1"}, ["Ana New"]),
+    ({"module": "0"}, ["Dee Waiting", "Eve Done"]),
+    ({"module": "2", "status": "complete"}, []),
+    ({"status": "bogus", "module": "99"}, ["Ana New", "Ben Second", "Cy Third", "Dee Waiting",
+                                           "Eve Done"]),
+])
+def test_filters(client, login, instructor, cohort_course, query, expected):
+    course, _people = cohort_course
+    assert names(cohort_page(client, login, instructor, course, **query)) == expected
+
+
+def test_the_cohort_agrees_with_the_single_trainee_rules(cohort_course):
+    course, people = cohort_course
+    cohort = load_cohort(load_course(course.id))
+    for row in cohort.rows:
+        single = course_progress(course, row.user, row.enrolment)
+        assert (row.status, row.percent) == (single.status, single.percent), row.user.name
+
+
+def test_the_course_list_counts_enrolled_and_complete(client, login, instructor, cohort_course):
+    course, _people = cohort_course
+    login(instructor, on=client)
+    page = client.get("/cohorts").get_data(as_text=True)
+    assert f'href="/cohorts/{course.id}"' in page
+    assert re.search(r'<td class="text-end">5</td>\s*<td class="text-end">1</td>', page)
+
+
+def test_a_sign_off_link_for_each_trainee(client, login, instructor, cohort_course):
+    course, people = cohort_course
+    page = cohort_page(client, login, instructor, course)
+    for person in people.values():
+        assert f"/cohorts/{course.id}/trainees/{person.id}/signoff" in page
+
+
+def add_trainees(course, make_user, instructor, n: int) -> None:
+    """Trainees with lessons, attempts and sign-offs: everything the page loads."""
+    lessons, quizzes = lessons_of(course), quizzes_of(course)
+    for i in range(n):
+        trainee = make_user("trainee")
+        enrol(trainee, course)
+        complete_lessons(trainee, course, lessons[: 1 + i % len(lessons)])
+        add_attempt(trainee, quizzes[0], passed=bool(i % 2))
+        if i % 3 == 0:
+            sign_off(instructor, trainee, course, outcome="not_yet")
+
+
+def test_the_page_costs_the_same_for_3_or_30_trainees(client, login, make_user, instructor,
+                                                      count_queries):
+    small, large = make_course(modules=3), make_course(modules=3)
+    add_trainees(small, make_user, instructor, 3)
+    add_trainees(large, make_user, instructor, 30)
+    login(instructor, on=client)
+    urls = [f"/cohorts/{course.id}" for course in (small, large)]
+    counts = []
+    for url in urls:
+        with count_queries() as statements:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
+    assert counts[1] <= 15
