@@ -53,6 +53,10 @@ class Config:
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per minute")
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute")
     VERIFY_LIMIT = os.environ.get("VERIFY_LIMIT", "30 per minute")
+    #: requests per minute per API token
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
+    #: bytes gathered before each chunk of a streamed export is sent
+    RECORDS_EXPORT_CHUNK_BYTES = int(os.environ.get("RECORDS_EXPORT_CHUNK_BYTES", 64 * 1024))
 
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 2 * 1024 * 1024))
     BOOTSTRAP_SERVE_LOCAL = True

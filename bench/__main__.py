@@ -13,19 +13,21 @@ import json
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
-from bench import dataset, pages, quiz_flow, server, targets, yardstick
+from bench import dataset, pages, proc, quiz_flow, server, targets, yardstick
 from bench.client import Connection, login
 from bench.report import Row, summary, table
-from bench.settings import ROOT, TRAINEE_PASSWORD, Settings
+from bench.settings import TRAINEE_PASSWORD, Settings
 
+T = TypeVar("T")
 LOGIN_THREADS = 4  # logins are argon2-bound: a few at a time, with headroom for the server
 
 
@@ -53,14 +55,15 @@ def app_env(workdir: Path) -> dict[str, str]:
     return env
 
 
-def measure_yardstick(settings: Settings, tool: pages.LoadTool, workdir: Path) -> dict:
-    db_path = workdir / "yardstick.sqlite"
+def measure_yardstick(settings: Settings, tool: pages.LoadTool, workdir: Path, label: str) -> dict:
+    """The yardstick under the same gunicorn settings and the same load tool as the app."""
+    db_path = workdir / f"yardstick-{label}.sqlite"
     yardstick.prepare(db_path)
     env = {**os.environ, "YARDSTICK_DB": str(db_path)}
-    with server.serve("bench.yardstick:create_app()", env, workdir, name="yardstick",
+    with server.serve("bench.yardstick:create_app()", env, workdir, name=f"yardstick-{label}",
                       workers=settings.workers, threads=settings.threads) as yard:
         pages.check_page(yard.base_url, "/", "", "Dry needling course 20")
-        return pages.measure(yard.base_url, "/", [], settings, tool, workdir)
+        return pages.measure(yard.base_url, "/", [], settings, tool, workdir, yard.cpu_seconds)
 
 
 def login_all(base_url: str, data: dataset.Dataset) -> list[dict]:
@@ -86,14 +89,12 @@ def run_flow(base_url: str, data: dataset.Dataset, accounts: list[dict], setting
             "warmup": settings.flow_warmup, "duration": settings.flow_duration}
     plan_file = workdir / "flow-plan.json"
     plan_file.write_text(json.dumps(plan))
-    done = subprocess.run([sys.executable, "-m", "bench.quiz_flow", str(plan_file)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=settings.flow_warmup + settings.flow_duration + 300, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"quiz driver failed ({done.returncode}):\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return proc.python_json("bench.quiz_flow", [str(plan_file)],
+                            timeout=settings.flow_warmup + settings.flow_duration + 300)
 
 
-def measure_app(settings: Settings, tool: pages.LoadTool, workdir: Path, yard_rps: float) -> list[Row]:
+def measure_app(settings: Settings, tool: pages.LoadTool, workdir: Path) -> dict:
+    """Seed, serve the app, log the trainees in, run the page scenarios and the quiz flow."""
     env = app_env(workdir)
     log(f"seeding a throw-away database with {settings.trainees} trainees ...")
     data = dataset.build(env, settings.trainees)
@@ -107,53 +108,74 @@ def measure_app(settings: Settings, tool: pages.LoadTool, workdir: Path, yard_rp
         pages.check_page(app.base_url, lesson, cookies[0], "Mark as complete")
         pages.check_page(app.base_url, course, cookies[0], "Course progress")
         log(f"lesson page {lesson} ...")
-        lesson_figures = pages.measure(app.base_url, lesson, cookies, settings, tool, workdir)
+        lesson_figures = pages.measure(app.base_url, lesson, cookies, settings, tool, workdir, app.cpu_seconds)
         log(f"course page {course} ...")
-        course_figures = pages.measure(app.base_url, course, cookies, settings, tool, workdir)
+        course_figures = pages.measure(app.base_url, course, cookies, settings, tool, workdir, app.cpu_seconds)
         log(f"quiz attempt flow: {settings.clients} clients, {settings.flow_warmup:g} s warm-up, "
             f"{settings.flow_duration:g} s window ...")
+        cpu_before = app.cpu_seconds()
         flow = run_flow(app.base_url, data, accounts, settings, workdir)
+        done = len(flow["completed_ids"])  # warm-up and tail included, like the CPU they used
+        flow["cpu_ms"] = 1000 * (app.cpu_seconds() - cpu_before) / done if done else float("nan")
         worker_peak = app.peak_worker_rss_mb()
     check = quiz_flow.verify_attempts(env["DATABASE_URL"].removeprefix("sqlite:///"), flow["completed_ids"],
                                       dataset.EMAIL_PATTERN)
-    rows = targets.page_rows("lesson page", lesson_figures, yard_rps, targets.LESSON_RATIO, tool.note)
-    rows += targets.page_rows("course page", course_figures, yard_rps, None, tool.note)
-    rows += targets.quiz_rows(flow, check, yard_rps)
-    rows.append(Row("app server", "worker peak RSS", worker_peak, "MB", note="largest gunicorn worker (info)"))
-    return rows
+    return {"lesson": lesson_figures, "course": course_figures, "flow": flow, "check": check,
+            "worker_peak": worker_peak}
 
 
-def child_json(module: str, args: list[str], env: dict[str, str], timeout: float) -> dict:
-    """Run ``python -m module args`` and read the JSON it prints last."""
-    done = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=timeout, check=False)
-    if done.returncode != 0 or not done.stdout.strip():
-        raise RuntimeError(f"{module} failed ({done.returncode}):\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+class Stages:
+    """Runs each scenario on its own: one that breaks is reported (and makes the exit status 1)
+    while the others still produce their figures."""
+
+    def __init__(self) -> None:
+        self.failed: list[Row] = []
+
+    def run(self, name: str, action: Callable[[], T]) -> T | None:
+        try:
+            return action()
+        except Exception as err:  # report and go on; Ctrl-C and SIGTERM still stop the run
+            traceback.print_exc()
+            log(f"{name} FAILED: {type(err).__name__}: {err}")
+            self.failed.append(Row(name, "scenario", None, "", None, "", False,
+                                   f"FAILED: {type(err).__name__}: {str(err).splitlines()[0][:120]}"))
+            return None
 
 
-def run(settings: Settings, workdir: Path) -> list[Row]:
+def run(settings: Settings, workdir: Path, stages: Stages) -> list[Row]:
     """All scenarios, in order; returns the table rows."""
     tool = pages.choose_tool(settings)
     log(f"page load generator: {tool.name}{' (' + tool.note + ')' if tool.note else ''}")
-    log("yardstick ...")
-    yard = measure_yardstick(settings, tool, workdir)
-    rows = [Row("yardstick", "throughput", yard["rps"], "req/s", 1.0, "", None,
-                f"p50 {yard['p50']:.1f} / p99 {yard['p99']:.1f} ms, {yard['errors']} errors")]
-    rows += measure_app(settings, tool, workdir, yard["rps"])
+    log("yardstick (before) ...")
+    yard_before = stages.run("yardstick", lambda: measure_yardstick(settings, tool, workdir, "before"))
+    app = stages.run("app scenarios", lambda: measure_app(settings, tool, workdir))
     log(f"CE export of {settings.export_rows:,} certificates (bench.export_bench) ...")
     export_dir = workdir / "export"
     export_dir.mkdir()
-    export_env = app_env(export_dir)
-    export = child_json("bench.export_stage", [str(settings.export_rows)], export_env, timeout=1800)
-    if export.get("status") == "ok":
+    export = stages.run("CE export", lambda: proc.python_json(
+        "bench.export_stage", [str(settings.export_rows)], env=app_env(export_dir), timeout=1800))
+    if export and export.get("status") == "ok":
         log(f"export_bench returned keys: {', '.join(export['result'])}")
-    rows += targets.export_rows(export)
     log(f"certificate PDF: {settings.pdf_renders} renders after {settings.pdf_warmup} warm-up ...")
-    pdf = child_json("bench.pdf_bench", [str(settings.pdf_renders), str(settings.pdf_warmup)],
-                     app_env(workdir), timeout=600)
-    rows += targets.pdf_rows(pdf)
-    return rows
+    pdf = stages.run("certificate PDF", lambda: proc.python_json(
+        "bench.pdf_bench", [str(settings.pdf_renders), str(settings.pdf_warmup)], env=app_env(workdir), timeout=600))
+    log("yardstick (after) ...")
+    yard_after = stages.run("yardstick", lambda: measure_yardstick(settings, tool, workdir, "after"))
+    rows: list[Row] = []
+    yard = {"rps": 0.0, "cpu_ms": None}
+    if yard_before or yard_after:
+        yard, rows = targets.yardstick_rows(yard_before or yard_after, yard_after or yard_before, tool.note)
+    if app:
+        rows += targets.page_rows("lesson page", app["lesson"], yard, targets.LESSON_RATIO, tool.note)
+        rows += targets.page_rows("course page", app["course"], yard, None, tool.note)
+        rows += targets.quiz_rows(app["flow"], app["check"], yard)
+        rows.append(Row("app server", "worker peak RSS", app["worker_peak"], "MB",
+                        note="largest gunicorn worker, logins included (info)"))
+    if export:
+        rows += targets.export_rows(export)
+    if pdf:
+        rows += targets.pdf_rows(pdf)
+    return rows + stages.failed
 
 
 def _terminate(signum: int, _frame) -> None:
@@ -165,10 +187,11 @@ def main() -> int:
     settings = Settings.from_env()
     workdir = Path(tempfile.mkdtemp(prefix="dn-bench-"))
     started = time.monotonic()
-    log(f"work dir {workdir}; {os.cpu_count()} CPUs; gunicorn --workers {settings.workers} "
-        f"--threads {settings.threads}; {settings.clients} clients")
+    log(f"work dir {workdir}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; gunicorn --workers "
+        f"{settings.workers} --threads {settings.threads}; {settings.clients} clients")
+    stages = Stages()
     try:
-        rows = run(settings, workdir)
+        rows = run(settings, workdir, stages)
     except BaseException:  # the harness broke (or was interrupted): say where, clean up, fail
         traceback.print_exc()
         return 1
@@ -181,8 +204,10 @@ def main() -> int:
     print(table(rows))
     print()
     print(summary(rows))
-    log(f"done in {time.monotonic() - started:.0f} s. Figures, not tests: missed targets do not fail the run.")
-    return 0
+    print(settings.describe())
+    log(f"done in {time.monotonic() - started:.0f} s, load average {os.getloadavg()[0]:.1f}. "
+        "Figures, not tests: missed targets do not fail the run.")
+    return 1 if stages.failed else 0
 
 
 if __name__ == "__main__":

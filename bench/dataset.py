@@ -9,12 +9,12 @@ to draw, and lifts the attempts limit so that every trainee can take the quiz ov
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bench.settings import COURSE_SLUG, ROOT, TRAINEE_PASSWORD
+from bench import proc
+from bench.settings import COURSE_SLUG, TRAINEE_PASSWORD
 
 #: the simulated trainees' addresses, as a LIKE pattern (for the database checks)
 EMAIL_PATTERN = "bench-trainee-%@example.org"
@@ -36,7 +36,7 @@ class Dataset:
 
 
 def _run(command: list[str], env: Mapping[str, str]) -> str:
-    done = subprocess.run(command, cwd=ROOT, env=dict(env), capture_output=True, text=True, check=False)
+    done = proc.run(command, timeout=600, env=env)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
     return done.stdout

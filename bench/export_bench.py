@@ -54,9 +54,9 @@ def build_database(url: str, rows: int) -> None:
 
 
 def _insert_people_and_courses(conn, insert, rows: int) -> None:
+    from modules.models import Course
     from training.auth.models import User, UserRole
     from training.auth.passwords import hash_password
-    from modules.models import Course
 
     conn.execute(insert(User.__table__), [
         {"id": i, "email": f"trainee{i}@example.org", "name": f"Zoë Trainee-{i}",
@@ -183,6 +183,16 @@ def _status_kb(pid: int, field: str) -> int:
     return 0
 
 
+def reset_peak(pid: int) -> bool:
+    """Restart ``pid``'s VmHWM at its current RSS (Linux >= 4.0), so the peak read afterwards
+    belongs to the export rather than to start-up or the argon2 hash checked at login."""
+    try:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
 def worker_pids(master: int) -> list[int]:
     children = Path(f"/proc/{master}/task/{master}/children")
     return [int(pid) for pid in children.read_text().split()]
@@ -231,6 +241,8 @@ def run(rows: int = 100_000) -> dict:
                                                    "password": AUDITOR_PASSWORD})[0].close()
                 browser.page("/records/certificates")  # warm both the page and the worker
                 workers = worker_pids(server.pid)
+                lifetime = {pid: _status_kb(pid, "VmHWM") for pid in workers}
+                reset = all([reset_peak(pid) for pid in workers])
                 before = {pid: _status_kb(pid, "VmRSS") for pid in workers}
                 exported, size, seconds = download_export(browser)
                 peaks = {pid: _status_kb(pid, "VmHWM") for pid in workers}
@@ -245,7 +257,9 @@ def run(rows: int = 100_000) -> dict:
         "seconds": seconds,
         "rows_per_second": exported / seconds if seconds else 0.0,
         "peak_worker_mb": max(peaks.values()) / 1024,
+        "peak_is_export_only": reset,
         "worker_growth_mb": (peaks[busiest] - before[busiest]) / 1024,
+        "lifetime_peak_worker_mb": max(max(peaks.values()), max(lifetime.values())) / 1024,
         "build_seconds": build_seconds,
         "targets": {"rows_per_second": TARGET_ROWS_PER_SECOND, "peak_worker_mb": TARGET_PEAK_MB},
     }
@@ -263,6 +277,7 @@ def report(figures: dict) -> str:
         f"{'peak worker memory (MB)':<30}{peak:>14.1f}{'<= ' + str(TARGET_PEAK_MB):>14}"
         f"  {verdict[peak <= TARGET_PEAK_MB]}",
         f"{'worker growth in export (MB)':<30}{figures['worker_growth_mb']:>14.1f}",
+        f"{'lifetime peak incl. login (MB)':<30}{figures['lifetime_peak_worker_mb']:>14.1f}",
         f"{'rows in file':<30}{figures['exported_rows']:>14,}",
         f"{'file size (MB)':<30}{figures['bytes'] / 1e6:>14.1f}",
         f"{'download seconds':<30}{figures['seconds']:>14.2f}",

@@ -8,15 +8,17 @@ that falls back to bench/loadgen.py and says so next to the figures.
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import subprocess
-import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import proc
 from bench.client import Connection, CookieJar, FlowError, expect
-from bench.settings import ROOT, Settings
+from bench.settings import Settings
 
 LUA = Path(__file__).resolve().parent / "wrk_sessions.lua"
 WRK_THREADS = 2
@@ -77,7 +79,7 @@ def _wrk(url: str, seconds: float, clients: int, cookie_file: Path) -> dict:
         shutil.which("wrk") or "wrk", f"-t{min(WRK_THREADS, clients)}", f"-c{clients}", f"-d{max(1, round(seconds))}s",
         "--timeout", "10s", "-s", str(LUA), url, "--", str(cookie_file),
     ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=False)
+    done = proc.run(command, timeout=seconds + 60)
     for line in done.stdout.splitlines():
         if line.startswith("BENCH_JSON "):
             return json.loads(line.removeprefix("BENCH_JSON "))
@@ -89,23 +91,26 @@ def _python(url_base: str, path: str, cookies: list[str], settings: Settings, wo
             "procs": settings.flow_procs, "warmup": settings.warmup, "duration": settings.duration}
     plan_file = workdir / "loadgen-plan.json"
     plan_file.write_text(json.dumps(plan))
-    done = subprocess.run([sys.executable, "-m", "bench.loadgen", str(plan_file)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=settings.warmup + settings.duration + 120, check=False)
-    for line in done.stdout.splitlines():
-        if line.startswith("BENCH_JSON "):
-            return json.loads(line.removeprefix("BENCH_JSON "))
-    raise RuntimeError(f"loadgen failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
+    return proc.python_json("bench.loadgen", [str(plan_file)], timeout=settings.warmup + settings.duration + 120)
 
 
-def measure(base_url: str, path: str, cookies: list[str], settings: Settings, tool: LoadTool, workdir: Path) -> dict:
-    """Warm up, then measure ``path`` for the window: rps, latency percentiles (ms), errors."""
+def measure(base_url: str, path: str, cookies: list[str], settings: Settings, tool: LoadTool, workdir: Path,
+            cpu: Callable[[], float]) -> dict:
+    """Warm up, then measure ``path`` for the window: rps, latency percentiles (ms), errors, and
+    the server's CPU milliseconds per request (``cpu`` reads the server's CPU seconds)."""
     if tool.name == "wrk":
         cookie_file = workdir / "cookies.txt"
         cookie_file.write_text("\n".join(cookies) + "\n")
         _wrk(base_url + path, settings.warmup, settings.clients, cookie_file)  # warm-up, discarded
+        cpu_before = cpu()
         figures = _wrk(base_url + path, settings.duration, settings.clients, cookie_file)
     else:
+        cpu_before = cpu()
         figures = _python(base_url, path, cookies, settings, workdir)
+    used, served = cpu() - cpu_before, float(figures["requests"])
+    if tool.name == "python":  # its warm-up runs inside the same call: assume the same rate
+        served *= 1 + settings.warmup / settings.duration
+    figures["cpu_ms"] = 1000 * used / served if served else math.nan
     figures["rps"] = figures["requests"] / figures["seconds"] if figures["seconds"] else 0.0
     figures["errors"] = figures["bad_status"] + figures["socket_errors"]
     return figures

@@ -36,12 +36,16 @@ class Row:
     target: str = ""
     met: bool | None = None
     note: str = ""
+    #: server CPU milliseconds per request (or per attempt): steady even on a busy machine
+    cpu_ms: float | None = None
 
     def cells(self) -> list[str]:
         value = "n/a" if self.value is None or math.isnan(self.value) else _fmt(self.value)
-        ratio = "" if self.ratio is None else f"{self.ratio:.2f}x"
+        ratio = "" if self.ratio is None else f"{self.ratio:.3f}x" if self.ratio < 0.1 else f"{self.ratio:.2f}x"
         status = {True: "met", False: "MISSED", None: ""}[self.met]
-        return [self.scenario, self.figure, f"{value} {self.unit}".strip(), ratio, self.target, status, self.note]
+        cpu = "" if self.cpu_ms is None or math.isnan(self.cpu_ms) else f"{self.cpu_ms:.2f} ms"
+        return [self.scenario, self.figure, f"{value} {self.unit}".strip(), ratio, self.target, status, cpu,
+                self.note]
 
 
 def _fmt(value: float) -> str:
@@ -64,7 +68,7 @@ def at_most(value: float | None, ceiling: float) -> bool | None:
     return None if value is None or math.isnan(value) else value <= ceiling
 
 
-HEADERS = ["scenario", "figure", "value", "vs yardstick", "target", "status", "note"]
+HEADERS = ["scenario", "figure", "value", "vs yardstick", "target", "status", "server CPU/op", "note"]
 
 
 def table(rows: Sequence[Row]) -> str:

@@ -45,6 +45,15 @@ def _status_kb(pid: int, field: str) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of ``pid`` so far (0 once it is gone), from /proc/<pid>/stat."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def child_pids(pid: int) -> list[int]:
     """Direct children of ``pid`` (the gunicorn workers), from /proc."""
     pids: list[int] = []
@@ -68,6 +77,11 @@ class Server:
 
     def worker_pids(self) -> list[int]:
         return child_pids(self.process.pid)
+
+    def cpu_seconds(self) -> float:
+        """CPU the master and its workers have used: divided by the requests served in a window,
+        it gives a cost per request that other load on the machine barely disturbs."""
+        return sum(cpu_seconds(pid) for pid in [self.process.pid, *self.worker_pids()])
 
     def peak_worker_rss_mb(self) -> float:
         """Largest peak RSS (VmHWM) among the workers: what one serving process needed."""

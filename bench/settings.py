@@ -69,6 +69,14 @@ class Settings:
             keep_dir=os.environ.get("BENCH_KEEP_DIR", "") not in {"", "0", "false", "no"},
         )
 
+    def describe(self) -> str:
+        """The knobs of this run, as the environment variables that reproduce it."""
+        return (f"BENCH_CLIENTS={self.clients} BENCH_TRAINEES={self.trainees} BENCH_WARMUP={self.warmup:g} "
+                f"BENCH_DURATION={self.duration:g} BENCH_FLOW_WARMUP={self.flow_warmup:g} "
+                f"BENCH_FLOW_DURATION={self.flow_duration:g} BENCH_FLOW_PROCS={self.flow_procs} "
+                f"BENCH_WORKERS={self.workers} BENCH_THREADS={self.threads} BENCH_EXPORT_ROWS={self.export_rows} "
+                f"BENCH_PDF_RENDERS={self.pdf_renders} BENCH_LOAD_TOOL={self.load_tool}")
+
     def __post_init__(self) -> None:
         if self.trainees < self.clients:
             raise ValueError("BENCH_TRAINEES must be at least BENCH_CLIENTS: one open attempt per trainee")

@@ -17,28 +17,53 @@ EXPORT_PEAK_MB = 150.0
 PDF_MEDIAN_MS = 25.0
 
 
+DRIFT_WARNING = 0.15  # yardstick before vs after: beyond this, something else loaded the machine
+
+
 def _latency_note(figures: dict) -> str:
     return f"p50 {figures['p50']:.1f} / p95 {figures['p95']:.1f} / p99 {figures['p99']:.1f} ms"
 
 
-def page_rows(name: str, figures: dict, yard_rps: float, ratio_target: float | None, tool_note: str) -> list[Row]:
+def _cpu_note(cpu_ms: float, yard: dict) -> str:
+    return f"{cpu_ms / yard['cpu_ms']:.1f}x the yardstick's CPU" if yard.get("cpu_ms") else ""
+
+
+def yardstick_rows(before: dict, after: dict, tool_note: str) -> tuple[dict, list[Row]]:
+    """The yardstick measured before and after everything else: the mean is the reference, the
+    drift between the two says how much the machine's other load moved during the run."""
+    rps = (before["rps"] + after["rps"]) / 2
+    cpu = (before["cpu_ms"] + after["cpu_ms"]) / 2
+    drift = abs(before["rps"] - after["rps"]) / max(before["rps"], after["rps"], 1e-9)
+    note = f"before {before['rps']:.0f}, after {after['rps']:.0f} req/s (drift {drift:.0%}"
+    note += ": the machine was busy, ratios are approximate)" if drift > DRIFT_WARNING else ")"
+    note += f"; {_latency_note(after)}; {before['errors'] + after['errors']} errors"
+    yard = {"rps": rps, "cpu_ms": cpu, "drift": drift}
+    rows = [Row("yardstick", "throughput", rps, "req/s", 1.0, "", None,
+                "; ".join(n for n in (note, tool_note) if n), cpu_ms=cpu)]
+    return yard, rows
+
+
+def page_rows(name: str, figures: dict, yard: dict, ratio_target: float | None, tool_note: str) -> list[Row]:
     """Throughput (with its ratio) and errors of one page scenario."""
-    ratio = figures["rps"] / yard_rps if yard_rps else None
+    ratio = figures["rps"] / yard["rps"] if yard["rps"] else None
+    notes = (_latency_note(figures), _cpu_note(figures["cpu_ms"], yard), tool_note)
     rows = [Row(name, "throughput", figures["rps"], "req/s", ratio,
                 f">= {ratio_target:.2f}x yardstick" if ratio_target else "",
                 None if ratio_target is None else at_least(ratio, ratio_target),
-                "; ".join(n for n in (_latency_note(figures), tool_note) if n))]
+                "; ".join(n for n in notes if n), cpu_ms=figures["cpu_ms"])]
     rows.append(Row(name, "errors", figures["errors"], "", None, "0", figures["errors"] == 0,
                     f"of {figures['requests']} requests (non-200 or socket errors)"))
     return rows
 
 
-def quiz_rows(flow: dict, check: dict, yard_rps: float) -> list[Row]:
+def quiz_rows(flow: dict, check: dict, yard: dict) -> list[Row]:
     """Attempts/s, the p99 of each step, errors and the database check."""
-    ratio = flow["attempts_per_s"] / yard_rps if yard_rps else None
+    ratio = flow["attempts_per_s"] / yard["rps"] if yard["rps"] else None
+    notes = (f"{flow['attempts_in_window']} attempts in the window, 4 requests each",
+             _cpu_note(flow["cpu_ms"], yard))
     rows = [Row("quiz attempt", "full attempts", flow["attempts_per_s"], "attempts/s", ratio,
-                f">= {QUIZ_RATIO:.2f}x yardstick", at_least(ratio, QUIZ_RATIO),
-                f"{flow['attempts_in_window']} attempts in the window, 4 requests each")]
+                f">= {QUIZ_RATIO:.2f}x yardstick", at_least(ratio, QUIZ_RATIO), "; ".join(n for n in notes if n),
+                cpu_ms=flow["cpu_ms"])]
     for step, figures in flow["steps"].items():
         rows.append(Row("quiz attempt", f"{step} p99", figures["p99"], "ms", None, f"<= {STEP_P99_MS:.0f} ms",
                         at_most(figures["p99"], STEP_P99_MS),

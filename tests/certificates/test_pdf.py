@@ -205,3 +205,13 @@ def test_render_time_is_reported():
             render_certificate_pdf(snap, URL)
             times.append(time.perf_counter() - start)
         print(f"certificate PDF ({label}): median {statistics.median(times) * 1000:.1f} ms")
+
+
+def test_attachment_is_embedded_uncompressed_and_deterministic():
+    record = b'{"format":"dn-ce-certificate-record/1","note":"signed data"}'
+    data = render_certificate_pdf(make_snapshot(), URL, attachment=("record.json", record))
+    assert PdfReader(io.BytesIO(data)).attachments == {"record.json": [record]}
+    assert record in data  # findable without a PDF library
+    again = render_certificate_pdf(make_snapshot(), URL, attachment=("record.json", record))
+    assert again == data
+    assert render_certificate_pdf(make_snapshot(), URL) != data

@@ -10,6 +10,7 @@ from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAP
 from openapi_spec_validator import validate
 from sqlalchemy import select
 
+from training.records.filters import encode_cursor
 from training.records.models import ApiToken
 from training.records.openapi import openapi_document
 from training.records.tokens import create_token
@@ -94,6 +95,9 @@ def test_cursor_pages_walk_everything_once(api, issued, conforms):
         cursor = response.json["next_cursor"]
         url = f"{LIST}?limit=2&course=DN-101&cursor={cursor}" if cursor else None
     assert seen == [c.serial for c in issued[:5]]
+    beyond = api(f"{LIST}?cursor={encode_cursor(2**31 - 1)}")  # the largest id there can be
+    assert beyond.status_code == 200 and beyond.json["data"] == [] and beyond.json["next_cursor"] is None
+    assert api(f"{LIST}?cursor={encode_cursor(2**31)}").status_code == 400  # ids are 32-bit
 
 
 @pytest.mark.parametrize(
@@ -118,7 +122,7 @@ def test_bad_input_is_a_json_400(api, issued, conforms, query, field):
 
 
 def test_unknown_serial_is_a_json_404(api, conforms):
-    for serial in ("DN-2026-999999", "x" * 41, "%E2%80%AE"):
+    for serial in ("DN-2026-999999", "x" * 41, "%E2%80%AE", "DN%00X", "%20"):
         response = api(f"{LIST}/{serial}")
         assert response.status_code == 404 and response.json["status"] == 404
     conforms(api(f"{LIST}/DN-2026-999999"))

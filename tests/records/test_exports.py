@@ -150,15 +150,15 @@ def test_export_is_audited_and_committed_before_streaming(client, login, auditor
     import training.records.exports as exports
 
     seen_by_another_connection = []
-    real_iter_records = exports.iter_records
+    real_iter_values = exports.iter_export_values
 
-    def spying_iter_records(*args, **kwargs):
+    def spying_iter_values(*args, **kwargs):
         with _db.engine.connect() as other:  # sees committed rows only
             seen_by_another_connection.append(other.scalar(
                 select(AuditEntry.details).where(AuditEntry.action == "certificates.exported")))
-        yield from real_iter_records(*args, **kwargs)
+        yield from real_iter_values(*args, **kwargs)
 
-    monkeypatch.setattr(exports, "iter_records", spying_iter_records)
+    monkeypatch.setattr(exports, "iter_export_values", spying_iter_values)
     login(auditor)
     response = export(client, query="?status=superseded&license_state=tx&sort=serial")
     assert len(parse_csv(response.data)) == 1

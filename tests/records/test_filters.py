@@ -114,7 +114,7 @@ def _b64(raw: bytes) -> str:
     ["nonsense!", "abc", _b64(b"[1]"), _b64(b"[[1]]"), _b64(b'{"after": "5"}'),
      _b64(b'{"after": 0}'), _b64(b'{"after": -1}'), _b64(b'{"after": true}'),
      _b64(b'{"after": 1, "x": 2}'), _b64(b'{"after": 1e3}'), _b64(b"\xff\xfe"), "A" * 101,
-     _b64(b'{"after": 99999999999999999999999}')],
+     _b64(b'{"after": 99999999999999999999999}'), _b64(b'{"after": 2147483648}')],
 )
 def test_bad_cursors(cursor):
     with pytest.raises(ValueError):

@@ -187,6 +187,7 @@ def test_trainee_record_query_count_is_constant(client, login, auditor, history,
 def test_unknown_trainee_is_404(client, login, auditor):
     login(auditor)
     assert client.get("/records/trainees/424242").status_code == 404
+    assert client.get("/records/trainees/99999999999999999999").status_code == 404  # no 500
 
 
 def test_trainee_search(client, login, auditor, make_user):

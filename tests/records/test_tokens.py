@@ -46,6 +46,8 @@ def test_a_name_is_required(client, login, auditor, db):
     response = client.post(TOKENS, data={"name": "  "})
     assert response.status_code == 400
     assert "Name the token after the tool that will use it." in response.text
+    response = client.post(TOKENS, data={"name": "bad\x00name"})  # PostgreSQL refuses NUL
+    assert response.status_code == 400 and "Use letters, digits" in response.text
     assert db.session.scalar(select(ApiToken)) is None
 
 
@@ -75,6 +77,7 @@ def test_nobody_sees_or_revokes_another_auditors_tokens(client, login, auditor, 
     login(auditor)
     assert "test tool" not in client.get(TOKENS).text
     assert client.post(f"{TOKENS}/{theirs.id}/revoke").status_code == 404
+    assert client.post(f"{TOKENS}/99999999999999999999/revoke").status_code == 404
     db.session.refresh(theirs)
     assert theirs.revoked_at is None
 

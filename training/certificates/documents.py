@@ -50,10 +50,12 @@ def certificate_pdf(certificate: Certificate) -> bytes:
 
 
 def pdf_filename(certificate: Certificate) -> str:
+    """The download's file name: the serial, which the holder quotes to a licensing board."""
     return f"{certificate.serial}.pdf"
 
 
 def find_by_serial(serial: str) -> Certificate | None:
+    """The certificate with this serial, or None (longer input cannot be a serial)."""
     if len(serial) > 40:
         return None
     return db.session.scalar(select(Certificate).where(Certificate.serial == serial))

@@ -42,6 +42,7 @@ def mine():
 
 
 def may_download(certificate: Certificate) -> bool:
+    """The holder, or staff who review CE records (instructors and auditors)."""
     return current_user.has_role("instructor", "auditor") or certificate.user_id == current_user.id
 
 

@@ -70,6 +70,7 @@ class Cohort:
 
 
 def load_course(course_id: int) -> Course | None:
+    """The course with its modules and lessons (three queries), or None."""
     return db.session.scalar(
         select(Course).where(Course.id == course_id)
         .options(selectinload(Course.modules).selectinload(Module.lessons))

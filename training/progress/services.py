@@ -135,6 +135,7 @@ def latest_passing_signoff(user_id: int, course_id: int) -> SignOff | None:
 
 
 def signoff_history(user_id: int, course_id: int) -> list[SignOff]:
+    """Every sign-off of the trainee in the course, newest first (the instructor's context)."""
     return list(db.session.scalars(
         select(SignOff)
         .where(SignOff.trainee_id == user_id, SignOff.course_id == course_id)
@@ -190,6 +191,7 @@ def lock_enrolment(user_id: int, course_id: int) -> Enrolment | None:
 
 
 def max_signoff_hours(course: Course) -> Decimal:
+    """The most in-person hours one evaluation may record: more is a typing error."""
     return min(max(MAX_SIGNOFF_HOURS, Decimal(course.practical_hours or 0)), HARD_MAX_HOURS)
 
 

@@ -20,7 +20,9 @@ from decimal import Decimal
 __all__ = [
     "EXPORT_COLUMNS",
     "iter_csv",
+    "iter_csv_values",
     "iter_jsonl",
+    "iter_jsonl_values",
     "json_record",
     "spreadsheet_safe",
 ]
@@ -54,6 +56,7 @@ EXPORT_COLUMNS: list[tuple[str, str]] = [
 # Characters that make spreadsheets treat a cell as a formula (OWASP list: = + - @
 # tab CR), plus LF and the full-width variants that some Excel locales also accept.
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_TRIGGER_CHARS = frozenset(_FORMULA_TRIGGERS)  # all single characters: the first one decides
 
 
 def spreadsheet_safe(value: str) -> str:
@@ -96,6 +99,33 @@ class _LineBuffer:
         return line
 
 
+def _cell(value: object) -> str:
+    return spreadsheet_safe(_text(value))
+
+
+def iter_csv_values(
+    rows: Iterable[Sequence[object]],
+    *,
+    bom: bool = False,
+    columns: Sequence[tuple[str, str]] = EXPORT_COLUMNS,
+) -> Iterator[str]:
+    """Like :func:`iter_csv` for rows that are already value sequences in ``columns`` order.
+
+    The export hot path: a plain string that cannot start a formula is written as is, and
+    only other values (None, numbers, dates, trigger characters) take the slower road.
+    """
+    buffer = _LineBuffer()
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([header for _, header in columns])
+    yield ("\ufeff" if bom else "") + buffer.take()
+    triggers = _TRIGGER_CHARS
+    for values in rows:
+        writer.writerow([
+            v if v.__class__ is str and v[:1] not in triggers else _cell(v) for v in values
+        ])
+        yield buffer.take()
+
+
 def iter_csv(
     rows: Iterable[Mapping[str, object]],
     *,
@@ -111,13 +141,8 @@ def iter_csv(
     ``columns`` lets other exports (the audit log) share the same safe writer.
     """
     keys = [key for key, _ in columns]
-    buffer = _LineBuffer()
-    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([header for _, header in columns])
-    yield ("\ufeff" if bom else "") + buffer.take()
-    for row in rows:
-        writer.writerow([spreadsheet_safe(_text(row.get(key))) for key in keys])
-        yield buffer.take()
+    values = ([row.get(key) for key in keys] for row in rows)
+    return iter_csv_values(values, bom=bom, columns=columns)
 
 
 # Valid raw inside JSON strings, but str.splitlines() and some editors break lines on
@@ -138,6 +163,23 @@ def json_record(row: Mapping[str, object]) -> dict[str, object]:
     return {key: _json_value(row.get(key)) for key, _ in EXPORT_COLUMNS}
 
 
+def _jsonl_line(record: dict[str, object]) -> str:
+    line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    if "\u2028" in line or "\u2029" in line or "\x85" in line:  # rare: scan before rewriting
+        line = line.translate(_LINE_BREAK_ESCAPES)
+    return line + "\n"
+
+
+def iter_jsonl_values(rows: Iterable[Sequence[object]]) -> Iterator[str]:
+    """Like :func:`iter_jsonl` for value sequences in EXPORT_COLUMNS order (the export path)."""
+    keys = [key for key, _ in EXPORT_COLUMNS]
+    for values in rows:
+        yield _jsonl_line({
+            key: v if v is None or v.__class__ is str else _json_value(v)
+            for key, v in zip(keys, values, strict=True)
+        })
+
+
 def iter_jsonl(rows: Iterable[Mapping[str, object]]) -> Iterator[str]:
     """Yield one compact JSON object per row ("\\n"-terminated), keys in column order.
 
@@ -146,5 +188,4 @@ def iter_jsonl(rows: Iterable[Mapping[str, object]]) -> Iterator[str]:
     null, Decimals and dates become strings so nothing loses precision.
     """
     for row in rows:
-        line = json.dumps(json_record(row), ensure_ascii=False, separators=(",", ":"))
-        yield line.translate(_LINE_BREAK_ESCAPES) + "\n"
+        yield _jsonl_line(json_record(row))

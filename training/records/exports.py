@@ -15,9 +15,9 @@ from flask import Response, current_app, stream_with_context
 
 from training.audit import format_head, record_event
 from training.database import utcnow
-from training.records.csv_safe import iter_csv, iter_jsonl
+from training.records.csv_safe import iter_csv_values, iter_jsonl_values
 from training.records.filters import CertificateFilter, Listing
-from training.records.services import count_records, iter_records
+from training.records.services import count_records, iter_export_values
 
 FORMATS = {
     "csv": ("text/csv; charset=utf-8; header=present", "csv"),
@@ -76,8 +76,8 @@ def prepare_certificate_export(
     size = current_app.config.get("RECORDS_EXPORT_CHUNK_BYTES", CHUNK_SIZE)
 
     def chunks() -> Iterator[bytes]:
-        records = iter_records(flt, listing, max_id)
-        lines = iter_csv(records, bom=True) if fmt == "csv" else iter_jsonl(records)
+        values = iter_export_values(flt, listing, max_id)
+        lines = iter_csv_values(values, bom=True) if fmt == "csv" else iter_jsonl_values(values)
         return chunked(lines, size)
 
     return PreparedExport(

@@ -32,6 +32,8 @@ PAGE_SIZES = (25, 50, 100)
 API_MAX_LIMIT = 200
 API_DEFAULT_LIMIT = 50
 MAX_PAGE = 100_000
+#: ids are 32-bit integers in the schema; PostgreSQL refuses larger values outright
+MAX_ID = 2**31 - 1
 
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _COURSE_CODE_RE = re.compile(r"[A-Za-z0-9._-]{1,20}")
@@ -262,6 +264,6 @@ def decode_cursor(cursor: str) -> int:
     if not isinstance(data, dict) or set(data) != {"after"}:
         raise ValueError("cursor is not valid")
     after = data["after"]
-    if type(after) is not int or not 0 < after < 2**63:
+    if type(after) is not int or not 0 < after <= MAX_ID:
         raise ValueError("cursor is not valid")
     return after

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from training.audit.chain import parse_head
 
@@ -31,6 +31,7 @@ class TokenForm(FlaskForm):
         validators=[
             DataRequired(message="Name the token after the tool that will use it."),
             Length(max=100),
+            Regexp(r"^[^\x00-\x1f\x7f]*$", message="Use letters, digits, spaces and punctuation."),
         ],
         description="For example the tool or script that will use it, such as “Board import 2026”.",
     )

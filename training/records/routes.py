@@ -22,6 +22,7 @@ from training.records import tokens as token_service
 from training.records.exports import prepare_certificate_export, stream_response
 from training.records.filters import (
     DEFAULT_SORT,
+    MAX_ID,
     PAGE_SIZES,
     STATUSES,
     CertificateFilter,
@@ -90,7 +91,7 @@ def trainees():
     return render_template("records/trainees.html", page=page, query=query, errors={})
 
 
-@bp.route("/trainees/<int:user_id>")
+@bp.route(f"/trainees/<int(max={MAX_ID}):user_id>")
 @auditor_only
 def trainee(user_id: int):
     user = db.get_or_404(User, user_id)
@@ -167,7 +168,7 @@ def tokens_page():
     ), status
 
 
-@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@bp.route(f"/tokens/<int(max={MAX_ID}):token_id>/revoke", methods=["POST"])
 @auditor_only
 def revoke_token(token_id: int):
     if not RevokeTokenForm().validate_on_submit():

@@ -7,14 +7,13 @@ the email is read from the live account, so a board can still reach the trainee.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, time
 from math import ceil
-from urllib.parse import quote
 
 from flask import current_app, request, url_for
-from sqlalchemy import ColumnElement, Select, and_, func, not_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, not_, or_, select
 from sqlalchemy.orm import aliased
 from werkzeug.routing import BuildError
 
@@ -23,12 +22,18 @@ from training.auth.models import User
 from training.auth.roles import Profession
 from training.certificates.models import Certificate
 from training.extensions import db
+from training.records.csv_safe import EXPORT_COLUMNS
 from training.records.filters import CertificateFilter, Listing
+from training.records.sql import iso_date, iso_utc
+
+EXPORT_KEYS = [key for key, _ in EXPORT_COLUMNS]
 
 Record = dict[str, object]
 
 _superseding = aliased(Certificate, name="superseding")
 _PLACEHOLDER = "0000-0000-0000-0000-0000"
+#: the export columns the database delivers, in export order (the URL is added in Python)
+_SELECTED_KEYS = [key for key, _ in EXPORT_COLUMNS if key != "verification_url"]
 _SNAPSHOT_FIELDS = {
     "last_name": "trainee_last_name",
     "first_name": "trainee_first_name",
@@ -45,25 +50,54 @@ _SNAPSHOT_FIELDS = {
 }
 
 
+def _selected_columns() -> list:
+    """Every export column as ready-made text, then ``id`` and ``user_id`` for links and cursors."""
+    direct = {
+        "serial": Certificate.serial,
+        "verification_code": Certificate.verification_code,
+        "email": User.email,
+        "completion_date": iso_date(Certificate.completion_date),
+        "issue_date": iso_utc(Certificate.issued_at),
+        "status": case((_revoked(), "revoked"), (_superseded(), "superseded"), else_="valid"),
+        "revoked_at": iso_utc(Certificate.revoked_at),
+        "revocation_reason": Certificate.revocation_reason,
+        "superseded_by": _superseding.serial,
+    }
+    for key, field in _SNAPSHOT_FIELDS.items():
+        direct[key] = Certificate.snapshot[field].as_string()
+    return [
+        *(direct[key].label(key) for key in _SELECTED_KEYS),
+        Certificate.id.label("id"),
+        Certificate.user_id.label("user_id"),
+    ]
+
+
 def _base_statement() -> Select:
     return (
-        select(
-            Certificate.id, Certificate.user_id, Certificate.serial, Certificate.verification_code,
-            Certificate.snapshot, Certificate.completion_date, Certificate.issued_at,
-            Certificate.is_current, Certificate.revoked_at, Certificate.revocation_reason,
-            Certificate.superseded_by_id, User.email,
-            _superseding.serial.label("superseded_by_serial"),
-        )
+        select(*_selected_columns())
+        .select_from(Certificate)
         .join(User, User.id == Certificate.user_id)
         .join(Course, Course.id == Certificate.course_id)
         .outerjoin(_superseding, _superseding.id == Certificate.superseded_by_id)
     )
 
 
+def _rows(stmt: Select):
+    """Run on the session's connection as plain Core: no ORM row loading per row."""
+    return db.session.connection().execute(stmt)
+
+
+def _revoked() -> ColumnElement[bool]:
+    return Certificate.revoked_at.is_not(None)
+
+
+def _superseded() -> ColumnElement[bool]:
+    return or_(Certificate.superseded_by_id.is_not(None), not_(Certificate.is_current))
+
+
 def _status_condition(status: str) -> ColumnElement[bool]:
     """SQL for the same rule as ``Certificate.status`` (revoked wins over superseded)."""
-    revoked = Certificate.revoked_at.is_not(None)
-    superseded = or_(Certificate.superseded_by_id.is_not(None), not_(Certificate.is_current))
+    revoked, superseded = _revoked(), _superseded()
     if status == "revoked":
         return revoked
     if status == "superseded":
@@ -122,11 +156,12 @@ def count_records(flt: CertificateFilter) -> tuple[int, int]:
     return int(total), int(max_id)
 
 
-def verification_url_builder() -> Callable[[str], str]:
-    """A fast ``code -> URL`` function, worked out once per request rather than per row.
+def verification_url_parts() -> tuple[str, str]:
+    """(text before the code, text after it) of verification links, worked out once per request.
 
     Uses the public verification page when that blueprint has it, based on PUBLIC_BASE_URL
-    (what certificates print) or else this request's host.
+    (what certificates print) or else this request's host. Codes are canonical Crockford
+    base32 with dashes (the snapshot refuses anything else), so they need no URL quoting.
     """
     base = (current_app.config.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
     prefix, suffix = "/verify/", ""
@@ -137,42 +172,18 @@ def verification_url_builder() -> Callable[[str], str]:
             path = ""
         if _PLACEHOLDER in path:
             prefix, _, suffix = path.partition(_PLACEHOLDER)
-    return lambda code: f"{base}{prefix}{quote(code, safe='-')}{suffix}"
+    return base + prefix, suffix
 
 
-def utc_iso(moment: datetime | None) -> str | None:
-    """Stored naive-UTC time as ISO 8601 with "Z", seconds precision (exports, API)."""
-    return None if moment is None else moment.replace(microsecond=0).isoformat() + "Z"
+def _export_values(row, prefix: str, suffix: str) -> tuple:
+    """A result row as the export's values, in EXPORT_COLUMNS order."""
+    return (row[0], row[1], f"{prefix}{row[1]}{suffix}", *row[2:-2])
 
 
-def _status(row) -> str:
-    if row.revoked_at is not None:
-        return "revoked"
-    if row.superseded_by_id is not None or not row.is_current:
-        return "superseded"
-    return "valid"
-
-
-def to_record(row, verification_url: Callable[[str], str]) -> Record:
+def to_record(row, url_parts: tuple[str, str]) -> Record:
     """One result row as the documented export record (plus ``id``/``user_id`` for links)."""
-    snapshot = row.snapshot if isinstance(row.snapshot, dict) else {}
-    record: Record = {
-        "serial": row.serial,
-        "verification_code": row.verification_code,
-        "verification_url": verification_url(row.verification_code),
-        "email": row.email,
-        "completion_date": row.completion_date.isoformat(),
-        "issue_date": utc_iso(row.issued_at),
-        "status": _status(row),
-        "revoked_at": utc_iso(row.revoked_at),
-        "revocation_reason": row.revocation_reason,
-        "superseded_by": row.superseded_by_serial,
-        "id": row.id,
-        "user_id": row.user_id,
-    }
-    for key, snapshot_key in _SNAPSHOT_FIELDS.items():
-        value = snapshot.get(snapshot_key)
-        record[key] = value if isinstance(value, str) else ""
+    record: Record = dict(zip(EXPORT_KEYS, _export_values(row, *url_parts), strict=True))
+    record["id"], record["user_id"] = row.id, row.user_id
     return record
 
 
@@ -195,26 +206,26 @@ def records_page(flt: CertificateFilter, listing: Listing) -> RecordPage:
         _base_statement().where(*filter_conditions(flt)).order_by(*_order(listing))
         .offset((listing.page - 1) * listing.per_page).limit(listing.per_page)
     )
-    url = verification_url_builder()
-    items = [to_record(row, url) for row in db.session.execute(stmt)]
+    url_parts = verification_url_parts()
+    items = [to_record(row, url_parts) for row in _rows(stmt)]
     return RecordPage(items=items, total=total, page=listing.page, per_page=listing.per_page)
 
 
-def iter_records(
+def iter_export_values(
     flt: CertificateFilter, listing: Listing, max_id: int, batch: int = 1000
-) -> Iterator[Record]:
-    """Every matching record up to ``max_id``, fetched ``batch`` rows at a time.
+) -> Iterator[tuple]:
+    """Every matching record up to ``max_id`` as a tuple in EXPORT_COLUMNS order.
 
     ``yield_per`` turns into a server-side cursor on PostgreSQL and ``fetchmany`` on SQLite,
-    and plain columns keep the ORM identity map empty, so memory does not grow with rows.
+    and rows are plain tuples of text, so memory holds one batch whatever the row count.
     """
     stmt = (
         _base_statement().where(*filter_conditions(flt), Certificate.id <= max_id)
         .order_by(*_order(listing)).execution_options(yield_per=batch)
     )
-    url = verification_url_builder()
-    for row in db.session.execute(stmt):
-        yield to_record(row, url)
+    prefix, suffix = verification_url_parts()
+    for row in _rows(stmt):  # _export_values inlined: this loop runs once per exported row
+        yield (row[0], row[1], f"{prefix}{row[1]}{suffix}", *row[2:-2])
 
 
 def api_records(flt: CertificateFilter, after_id: int, limit: int) -> tuple[list[Record], bool]:
@@ -223,15 +234,15 @@ def api_records(flt: CertificateFilter, after_id: int, limit: int) -> tuple[list
         _base_statement().where(*filter_conditions(flt), Certificate.id > after_id)
         .order_by(Certificate.id).limit(limit + 1)
     )
-    url = verification_url_builder()
-    rows = [to_record(row, url) for row in db.session.execute(stmt)]
+    url_parts = verification_url_parts()
+    rows = [to_record(row, url_parts) for row in _rows(stmt)]
     return rows[:limit], len(rows) > limit
 
 
 def record_by_serial(serial: str) -> Record | None:
     """The record of one certificate, or None."""
-    row = db.session.execute(_base_statement().where(Certificate.serial == serial)).first()
-    return None if row is None else to_record(row, verification_url_builder())
+    row = _rows(_base_statement().where(Certificate.serial == serial)).first()
+    return None if row is None else to_record(row, verification_url_parts())
 
 
 def records_of_user(user_id: int) -> list[Record]:
@@ -240,8 +251,8 @@ def records_of_user(user_id: int) -> list[Record]:
         _base_statement().where(Certificate.user_id == user_id)
         .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
     )
-    url = verification_url_builder()
-    return [to_record(row, url) for row in db.session.execute(stmt)]
+    url_parts = verification_url_parts()
+    return [to_record(row, url_parts) for row in _rows(stmt)]
 
 
 def course_choices() -> list[tuple[str, str]]:
