@@ -166,8 +166,8 @@ def run(settings: Settings, workdir: Path, stages: Stages) -> list[Row]:
     if yard_before or yard_after:
         yard, rows = targets.yardstick_rows(yard_before or yard_after, yard_after or yard_before, tool.note)
     if app:
-        rows += targets.page_rows("lesson page", app["lesson"], yard, targets.LESSON_RATIO, tool.note)
-        rows += targets.page_rows("course page", app["course"], yard, None, tool.note)
+        rows += targets.page_rows("lesson page", app["lesson"], yard, targets.LESSON_RATIO)
+        rows += targets.page_rows("course page", app["course"], yard, None)
         rows += targets.quiz_rows(app["flow"], app["check"], yard)
         rows.append(Row("app server", "worker peak RSS", app["worker_peak"], "MB",
                         note="largest gunicorn worker, logins included (info)"))

@@ -43,10 +43,10 @@ def yardstick_rows(before: dict, after: dict, tool_note: str) -> tuple[dict, lis
     return yard, rows
 
 
-def page_rows(name: str, figures: dict, yard: dict, ratio_target: float | None, tool_note: str) -> list[Row]:
+def page_rows(name: str, figures: dict, yard: dict, ratio_target: float | None) -> list[Row]:
     """Throughput (with its ratio) and errors of one page scenario."""
     ratio = figures["rps"] / yard["rps"] if yard["rps"] else None
-    notes = (_latency_note(figures), _cpu_note(figures["cpu_ms"], yard), tool_note)
+    notes = (_latency_note(figures), _cpu_note(figures["cpu_ms"], yard))
     rows = [Row(name, "throughput", figures["rps"], "req/s", ratio,
                 f">= {ratio_target:.2f}x yardstick" if ratio_target else "",
                 None if ratio_target is None else at_least(ratio, ratio_target),

@@ -266,5 +266,8 @@ def complete_lesson(user, lesson: Lesson) -> bool:
             db.session.add(LessonCompletion(user_id=user.id, lesson_id=lesson.id))
     except IntegrityError:
         return False
+    # appended before listeners run, so every path that may issue a certificate takes the audit
+    # chain's lock first and the enrolment's second: one lock order, no deadlock between them
+    record_event("lesson.completed", f"lesson:{lesson.id}", {"module_id": lesson.module_id}, actor=user)
     lesson_completed.send(lesson, user=user)
     return True

@@ -70,9 +70,16 @@ def empty_all_tables() -> None:
     _db.session.commit()
 
 
+@pytest.fixture(scope="session")
+def signing_key_path(tmp_path_factory) -> str:
+    """One certificate signing key per run, outside the instance folder."""
+    return str(tmp_path_factory.mktemp("keys") / "certificate-signing-key.pem")
+
+
 @pytest.fixture
-def app(database_url):
-    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url, WTF_CSRF_ENABLED=False)
+def app(database_url, signing_key_path):
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url, WTF_CSRF_ENABLED=False,
+                     CERT_SIGNING_KEY_PATH=signing_key_path)
     app.test_client_class = FreshContextClient
     with app.app_context():
         empty_all_tables()

@@ -33,8 +33,9 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_app(database_url):
-    return create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url, WTF_CSRF_ENABLED=True)
+def live_app(database_url, signing_key_path):
+    return create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url, WTF_CSRF_ENABLED=True,
+                      CERT_SIGNING_KEY_PATH=signing_key_path)
 
 
 @pytest.fixture(scope="session")
