@@ -10,7 +10,6 @@ from sqlalchemy.orm import joinedload
 
 from training.certificates.keys import signing_key
 from training.certificates.models import Certificate
-from training.certificates.pdf import render_certificate_pdf
 from training.certificates.record import RECORD_FILENAME, Check, check_certificate, record_json
 from training.certificates.snapshot import CertificateSnapshot, normalize_code
 from training.extensions import db
@@ -41,6 +40,10 @@ def status_note(certificate: Certificate) -> str:
 
 def certificate_pdf(certificate: Certificate) -> bytes:
     """The PDF with the signed record embedded; identical bytes on every download."""
+    # fpdf2 and its image and font stack cost about 30 MB per worker: load them only in a worker
+    # that actually renders a certificate, not in every one that serves pages and exports
+    from training.certificates.pdf import render_certificate_pdf
+
     snapshot = CertificateSnapshot.from_dict(certificate.snapshot)
     record = record_json(certificate.snapshot, certificate.signature, certificate.key_fingerprint)
     return render_certificate_pdf(
