@@ -1,10 +1,12 @@
 """``python -m bench`` (``make bench``): measure the platform and print figures next to targets.
 
-Order matters on a 2-core machine shared by load generator and server: one server at a time,
-the yardstick first, the read-only page scenarios before the quiz flow (which adds attempts
-that the course page then has to read), the in-process scenarios last. Every temp dir and
-process is cleaned up on the way out, even on failure or Ctrl-C. Exit status: 0 whenever the
-figures were produced (targets missed or not), 1 only when the harness itself broke.
+Order matters on a 2-core machine shared by load generator and server: one server under load at
+a time; the yardstick measured before, between and after the app scenarios, so that each ratio
+compares figures taken within seconds of each other; the read-only page scenarios before the
+quiz flow (which adds attempts that the course page would then have to read); the in-process
+scenarios last. Every temp dir and process is cleaned up on the way out, even on failure or
+Ctrl-C. Exit status: 0 whenever the figures were produced, targets met or not; 1 when a scenario
+could not run or the harness itself broke.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -32,6 +35,7 @@ LOGIN_THREADS = 4  # logins are argon2-bound: a few at a time, with headroom for
 
 
 def log(message: str) -> None:
+    """Progress on stdout, timestamped, flushed: a run lasts minutes and should not look hung."""
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
@@ -55,15 +59,17 @@ def app_env(workdir: Path) -> dict[str, str]:
     return env
 
 
-def measure_yardstick(settings: Settings, tool: pages.LoadTool, workdir: Path, label: str) -> dict:
-    """The yardstick under the same gunicorn settings and the same load tool as the app."""
-    db_path = workdir / f"yardstick-{label}.sqlite"
+@contextmanager
+def yardstick_server(settings: Settings, workdir: Path) -> Iterator[server.Server]:
+    """The yardstick under the same gunicorn settings as the app, up for the whole app phase so
+    that it can be measured right before and after each scenario (idle, it costs no CPU)."""
+    db_path = workdir / "yardstick.sqlite"
     yardstick.prepare(db_path)
     env = {**os.environ, "YARDSTICK_DB": str(db_path)}
-    with server.serve("bench.yardstick:create_app()", env, workdir, name=f"yardstick-{label}",
+    with server.serve("bench.yardstick:create_app()", env, workdir, name="yardstick",
                       workers=settings.workers, threads=settings.threads) as yard:
         pages.check_page(yard.base_url, "/", "", "Dry needling course 20")
-        return pages.measure(yard.base_url, "/", [], settings, tool, workdir, yard.cpu_seconds)
+        yield yard
 
 
 def login_all(base_url: str, data: dataset.Dataset) -> list[dict]:
@@ -71,6 +77,7 @@ def login_all(base_url: str, data: dataset.Dataset) -> list[dict]:
     landing = f"/courses/{data.course_slug}"
 
     def one(email: str) -> dict:
+        """One trainee, one connection: cookies and the CSRF token for later forms."""
         conn = Connection(base_url)
         try:
             jar, csrf = login(conn, email, TRAINEE_PASSWORD, landing)
@@ -93,8 +100,10 @@ def run_flow(base_url: str, data: dataset.Dataset, accounts: list[dict], setting
                             timeout=settings.flow_warmup + settings.flow_duration + 300)
 
 
-def measure_app(settings: Settings, tool: pages.LoadTool, workdir: Path) -> dict:
-    """Seed, serve the app, log the trainees in, run the page scenarios and the quiz flow."""
+def measure_app(settings: Settings, tool: pages.LoadTool, workdir: Path, yard: Callable[[], dict]) -> dict:
+    """Seed, serve the app, log the trainees in, run the page scenarios and the quiz flow, with
+    the yardstick (``yard()``) measured between them: each ratio uses the yardstick runs on
+    either side of its scenario, so a neighbour's load on the machine hits both alike."""
     env = app_env(workdir)
     log(f"seeding a throw-away database with {settings.trainees} trainees ...")
     data = dataset.build(env, settings.trainees)
@@ -107,21 +116,31 @@ def measure_app(settings: Settings, tool: pages.LoadTool, workdir: Path) -> dict
         course = f"/courses/{data.course_slug}"
         pages.check_page(app.base_url, lesson, cookies[0], "Mark as complete")
         pages.check_page(app.base_url, course, cookies[0], "Course progress")
+        yards = [yard()]
         log(f"lesson page {lesson} ...")
         lesson_figures = pages.measure(app.base_url, lesson, cookies, settings, tool, workdir, app.cpu_seconds)
+        app.check_alive("the lesson page scenario")
+        log(f"lesson page: {lesson_figures['rps']:.0f} req/s")
+        yards.append(yard())
         log(f"course page {course} ...")
         course_figures = pages.measure(app.base_url, course, cookies, settings, tool, workdir, app.cpu_seconds)
+        app.check_alive("the course page scenario")
+        log(f"course page: {course_figures['rps']:.0f} req/s")
+        yards.append(yard())
         log(f"quiz attempt flow: {settings.clients} clients, {settings.flow_warmup:g} s warm-up, "
             f"{settings.flow_duration:g} s window ...")
         cpu_before = app.cpu_seconds()
         flow = run_flow(app.base_url, data, accounts, settings, workdir)
+        app.check_alive("the quiz flow")
         done = len(flow["completed_ids"])  # warm-up and tail included, like the CPU they used
         flow["cpu_ms"] = 1000 * (app.cpu_seconds() - cpu_before) / done if done else float("nan")
+        log(f"quiz attempt flow: {flow['attempts_per_s']:.1f} attempts/s, {flow['errors']} errors")
         worker_peak = app.peak_worker_rss_mb()
+        yards.append(yard())
     check = quiz_flow.verify_attempts(env["DATABASE_URL"].removeprefix("sqlite:///"), flow["completed_ids"],
                                       dataset.EMAIL_PATTERN)
     return {"lesson": lesson_figures, "course": course_figures, "flow": flow, "check": check,
-            "worker_peak": worker_peak}
+            "worker_peak": worker_peak, "yards": yards}
 
 
 class Stages:
@@ -132,13 +151,15 @@ class Stages:
         self.failed: list[Row] = []
 
     def run(self, name: str, action: Callable[[], T]) -> T | None:
+        """``action()``, or None after logging why it failed."""
         try:
             return action()
         except Exception as err:  # report and go on; Ctrl-C and SIGTERM still stop the run
             traceback.print_exc()
             log(f"{name} FAILED: {type(err).__name__}: {err}")
-            self.failed.append(Row(name, "scenario", None, "", None, "", False,
-                                   f"FAILED: {type(err).__name__}: {str(err).splitlines()[0][:120]}"))
+            first_line = (str(err).splitlines() or [""])[0][:120]
+            self.failed.append(Row(name, "scenario", None, "", note=f"{type(err).__name__}: {first_line}",
+                                   failed=True))
             return None
 
 
@@ -146,9 +167,15 @@ def run(settings: Settings, workdir: Path, stages: Stages) -> list[Row]:
     """All scenarios, in order; returns the table rows."""
     tool = pages.choose_tool(settings)
     log(f"page load generator: {tool.name}{' (' + tool.note + ')' if tool.note else ''}")
-    log("yardstick (before) ...")
-    yard_before = stages.run("yardstick", lambda: measure_yardstick(settings, tool, workdir, "before"))
-    app = stages.run("app scenarios", lambda: measure_app(settings, tool, workdir))
+    with yardstick_server(settings, workdir) as yard_server:
+
+        def yard() -> dict:
+            """One yardstick measurement, same tool and windows as the pages."""
+            figures = pages.measure(yard_server.base_url, "/", [], settings, tool, workdir, yard_server.cpu_seconds)
+            log(f"yardstick: {figures['rps']:.0f} req/s, {figures['cpu_ms']:.2f} ms server CPU per request")
+            return figures
+
+        app = stages.run("app scenarios", lambda: measure_app(settings, tool, workdir, yard))
     log(f"CE export of {settings.export_rows:,} certificates (bench.export_bench) ...")
     export_dir = workdir / "export"
     export_dir.mkdir()
@@ -159,16 +186,13 @@ def run(settings: Settings, workdir: Path, stages: Stages) -> list[Row]:
     log(f"certificate PDF: {settings.pdf_renders} renders after {settings.pdf_warmup} warm-up ...")
     pdf = stages.run("certificate PDF", lambda: proc.python_json(
         "bench.pdf_bench", [str(settings.pdf_renders), str(settings.pdf_warmup)], env=app_env(workdir), timeout=600))
-    log("yardstick (after) ...")
-    yard_after = stages.run("yardstick", lambda: measure_yardstick(settings, tool, workdir, "after"))
     rows: list[Row] = []
-    yard = {"rps": 0.0, "cpu_ms": None}
-    if yard_before or yard_after:
-        yard, rows = targets.yardstick_rows(yard_before or yard_after, yard_after or yard_before, tool.note)
     if app:
-        rows += targets.page_rows("lesson page", app["lesson"], yard, targets.LESSON_RATIO)
-        rows += targets.page_rows("course page", app["course"], yard, None)
-        rows += targets.quiz_rows(app["flow"], app["check"], yard)
+        yards = app["yards"]
+        rows += targets.yardstick_rows(yards, tool.note)
+        rows += targets.page_rows("lesson page", app["lesson"], targets.mean_yard(yards[0:2]), targets.LESSON_RATIO)
+        rows += targets.page_rows("course page", app["course"], targets.mean_yard(yards[1:3]), None)
+        rows += targets.quiz_rows(app["flow"], app["check"], targets.mean_yard(yards[2:4]))
         rows.append(Row("app server", "worker peak RSS", app["worker_peak"], "MB",
                         note="largest gunicorn worker, logins included (info)"))
     if export:
@@ -178,11 +202,13 @@ def run(settings: Settings, workdir: Path, stages: Stages) -> list[Row]:
     return rows + stages.failed
 
 
-def _terminate(signum: int, _frame) -> None:
+def _terminate(signum: int, _frame: object) -> None:
+    """SIGTERM (CI cancelling a job) cleans up like Ctrl-C instead of orphaning servers."""
     raise KeyboardInterrupt(f"signal {signum}")  # unwinds through every cleanup block
 
 
 def main() -> int:
+    """Run everything in a fresh work dir, print the table; 1 only if a scenario could not run."""
     signal.signal(signal.SIGTERM, _terminate)
     settings = Settings.from_env()
     workdir = Path(tempfile.mkdtemp(prefix="dn-bench-"))

@@ -27,9 +27,11 @@ class CookieJar:
     cookies: dict[str, str] = field(default_factory=dict)
 
     def header(self) -> str:
+        """The ``Cookie`` request header."""
         return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
 
     def update(self, set_cookies: list[str]) -> None:
+        """Apply ``Set-Cookie`` headers (a deleted or expired cookie is dropped)."""
         for raw in set_cookies:
             pair, _, attributes = raw.partition(";")
             name, _, value = pair.strip().partition("=")

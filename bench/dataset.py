@@ -36,6 +36,7 @@ class Dataset:
 
 
 def _run(command: list[str], env: Mapping[str, str]) -> str:
+    """Run a set-up command; its output is shown only if it fails."""
     done = proc.run(command, timeout=600, env=env)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")

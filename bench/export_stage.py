@@ -15,6 +15,7 @@ import resource
 import sys
 import time
 import traceback
+from types import ModuleType
 
 
 def _number(result: dict, *needles: str) -> tuple[str, float] | None:
@@ -41,7 +42,7 @@ def normalize(result: dict) -> dict:
     }
 
 
-def call_run(module, rows: int) -> dict:
+def call_run(module: ModuleType, rows: int) -> dict:
     """``run(rows=...)`` as agreed; a positional call if the parameter got another name."""
     run = getattr(module, "run", None)
     if run is None:
@@ -54,6 +55,7 @@ def call_run(module, rows: int) -> dict:
 
 
 def main() -> None:
+    """Print one JSON line: status ok/missing/error, the module's dict and the two figures."""
     rows = int(sys.argv[1])
     started = time.perf_counter()
     try:

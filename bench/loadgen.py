@@ -41,6 +41,7 @@ def _client(plan: dict, cookies: list[str], out: dict) -> None:
 
 
 def _process(plan: dict, cookie_sets: list[list[str]]) -> dict:
+    """One generator process: a thread per client, results merged for the parent."""
     outs = [{"latencies": [], "bad_status": 0, "socket_errors": 0} for _ in cookie_sets]
     threads = [
         threading.Thread(target=_client, args=(plan, cookies, out), daemon=True)
@@ -77,6 +78,7 @@ def run(plan: dict) -> dict:
 
 
 def main() -> None:
+    """Print the figures as the ``BENCH_JSON`` line bench/pages.py reads."""
     with open(sys.argv[1]) as plan_file:
         print("BENCH_JSON " + json.dumps(run(json.load(plan_file))))
 

@@ -75,6 +75,7 @@ def check_page(base_url: str, path: str, cookie: str, marker: str) -> None:
 
 
 def _wrk(url: str, seconds: float, clients: int, cookie_file: Path) -> dict:
+    """One wrk run; the Lua script prints the figures as a JSON line."""
     command = [
         shutil.which("wrk") or "wrk", f"-t{min(WRK_THREADS, clients)}", f"-c{clients}", f"-d{max(1, round(seconds))}s",
         "--timeout", "10s", "-s", str(LUA), url, "--", str(cookie_file),
@@ -87,6 +88,7 @@ def _wrk(url: str, seconds: float, clients: int, cookie_file: Path) -> dict:
 
 
 def _python(url_base: str, path: str, cookies: list[str], settings: Settings, workdir: Path) -> dict:
+    """The fallback generator, warm-up and window in one child process."""
     plan = {"base_url": url_base, "path": path, "cookies": cookies, "clients": settings.clients,
             "procs": settings.flow_procs, "warmup": settings.warmup, "duration": settings.duration}
     plan_file = workdir / "loadgen-plan.json"

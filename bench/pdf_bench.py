@@ -59,14 +59,15 @@ def run(renders: int, warmup: int) -> dict:
     """The target figure (Latin names, plain call) and two informational variants."""
     from training.certificates.pdf import render_certificate_pdf
     from training.certificates.record import RECORD_FILENAME, record_json
+    from training.certificates.snapshot import CertificateSnapshot
 
-    def url(s) -> str:
+    def url(s: CertificateSnapshot) -> str:
         return f"https://ce.example.org/verify/{s.verification_code}"
 
-    def plain(s) -> bytes:
+    def plain(s: CertificateSnapshot) -> bytes:
         return render_certificate_pdf(s, url(s))
 
-    def with_record(s) -> bytes:  # what a download serves: the signed record embedded
+    def with_record(s: CertificateSnapshot) -> bytes:  # what a download serves: the signed record embedded
         record = record_json(s.to_dict(), "A" * 86, "F" * 64)
         return render_certificate_pdf(s, url(s), attachment=(RECORD_FILENAME, record))
 
@@ -79,6 +80,7 @@ def run(renders: int, warmup: int) -> dict:
 
 
 def main() -> None:
+    """``python -m bench.pdf_bench RENDERS WARMUP``: the figures as one JSON line."""
     print(json.dumps(run(int(sys.argv[1]), int(sys.argv[2]))))
 
 

@@ -18,6 +18,7 @@ from bench.settings import ROOT
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
+    """SIGKILL the child's whole process group and reap the child."""
     with suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)  # the group we created: this child and its descendants
     with suppress(subprocess.TimeoutExpired):

@@ -22,16 +22,18 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from bench.answers import fill, parse_attempt
-from bench.client import Connection, CookieJar, FlowError, csrf_token, expect
+from bench.client import Connection, CookieJar, FlowError, Reply, csrf_token, expect
 from bench.report import percentiles
 
 STEPS = ("start", "attempt page", "submit", "result page")
-SKILL = 0.8  # chance of answering a question right: about two attempts in three pass
+SKILL = 0.8  # chance of answering a question right: about three attempts in four pass
 QUESTIONS = 10
 
 
 @dataclass
 class Trainee:
+    """A logged-in trainee: the session cookie and the CSRF token for the next form."""
+
     email: str
     jar: CookieJar
     csrf: str
@@ -47,6 +49,7 @@ class Tally:
     errors: list[str] = field(default_factory=list)
 
     def merge(self, other: Tally) -> None:
+        """Add another client's tally to this one."""
         for step, values in other.latencies.items():
             self.latencies[step] += values
         self.in_window += other.in_window
@@ -58,7 +61,7 @@ def one_attempt(conn: Connection, trainee: Trainee, quiz_id: int, key: dict, rng
                 timed: list[tuple[str, float, float]]) -> int:
     """Run the four steps for ``trainee``; append (step, seconds, end time); return the attempt id."""
 
-    def step(name: str, reply):
+    def step(name: str, reply: Reply) -> Reply:
         timed.append((name, reply.seconds, time.monotonic()))
         return reply
 
@@ -113,6 +116,7 @@ def run_process(plan: dict, clients: list[list[dict]], first_index: int) -> Tall
     results: list[Tally] = [Tally() for _ in clients]
 
     def work(slot: int, accounts: list[dict]) -> None:
+        """A client thread: its trainees' cookies, then attempts until the window closes."""
         trainees = [Trainee(a["email"], CookieJar(dict(a["cookies"])), a["csrf"]) for a in accounts]
         try:
             results[slot] = run_client(plan, trainees, first_index + slot)
@@ -182,6 +186,7 @@ def verify_attempts(db_path: str, completed: list[int], email_pattern: str) -> d
 
 
 def main() -> None:
+    """``python -m bench.quiz_flow plan.json``: the merged figures as one JSON line."""
     with open(sys.argv[1]) as plan_file:
         plan = json.load(plan_file)
     print(json.dumps(drive(plan)))

@@ -38,17 +38,21 @@ class Row:
     note: str = ""
     #: server CPU milliseconds per request (or per attempt): steady even on a busy machine
     cpu_ms: float | None = None
+    #: the scenario could not run: no figure at all
+    failed: bool = False
 
     def cells(self) -> list[str]:
+        """The row as table cells, in HEADERS order."""
         value = "n/a" if self.value is None or math.isnan(self.value) else _fmt(self.value)
         ratio = "" if self.ratio is None else f"{self.ratio:.3f}x" if self.ratio < 0.1 else f"{self.ratio:.2f}x"
-        status = {True: "met", False: "MISSED", None: ""}[self.met]
+        status = "FAILED" if self.failed else {True: "met", False: "MISSED", None: ""}[self.met]
         cpu = "" if self.cpu_ms is None or math.isnan(self.cpu_ms) else f"{self.cpu_ms:.2f} ms"
         return [self.scenario, self.figure, f"{value} {self.unit}".strip(), ratio, self.target, status, cpu,
                 self.note]
 
 
 def _fmt(value: float) -> str:
+    """Three significant figures or so: more would only print noise."""
     if isinstance(value, int):
         return f"{value:,}"
     if value >= 1000:
@@ -61,10 +65,12 @@ def _fmt(value: float) -> str:
 
 
 def at_least(value: float | None, floor: float) -> bool | None:
+    """Met / missed, or None (no verdict) when there is no figure."""
     return None if value is None or math.isnan(value) else value >= floor
 
 
 def at_most(value: float | None, ceiling: float) -> bool | None:
+    """Met / missed, or None (no verdict) when there is no figure."""
     return None if value is None or math.isnan(value) else value <= ceiling
 
 
@@ -86,9 +92,11 @@ def table(rows: Sequence[Row]) -> str:
 
 def summary(rows: Sequence[Row]) -> str:
     """One line: how many targets were met, and which were missed."""
-    judged = [r for r in rows if r.met is not None]
+    judged = [r for r in rows if r.met is not None and not r.failed]
     missed = [f"{r.scenario} {r.figure}" for r in judged if r.met is False]
     text = f"Targets met: {len(judged) - len(missed)} of {len(judged)}."
     if missed:
         text += " Missed: " + "; ".join(missed) + "."
+    if failed := [r.scenario for r in rows if r.failed]:
+        text += " Could not run: " + "; ".join(failed) + " (see the traceback above)."
     return text

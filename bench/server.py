@@ -88,17 +88,29 @@ class Server:
         peaks = [_status_kb(pid, "VmHWM") for pid in self.worker_pids()]
         return max(peaks, default=0) / 1024
 
+    def check_alive(self, during: str) -> None:
+        """Raise (with the end of gunicorn's log) if the master has exited: figures taken
+        against a dead server would only count connection errors."""
+        if self.process.poll() is not None:
+            raise ServerError(f"gunicorn exited with {self.process.returncode} during {during}:\n{self.log_tail()}")
+
     def log_tail(self, lines: int = 30) -> str:
         with suppress(OSError):
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
         return ""
 
 
-def gunicorn_command(app_spec: str, port: int, workers: int, threads: int, access_log: Path) -> list[str]:
-    """The ``make run`` command line (workers, threads, access log), bound to ``port``."""
+def gunicorn_command(app_spec: str, port: int, workers: int, threads: int, workdir: Path, name: str) -> list[str]:
+    """The ``make run`` command line (workers, threads, access log), bound to ``port``.
+
+    The control socket goes to the work dir: by default every gunicorn of the user shares
+    ``~/.gunicorn/gunicorn.ctl``, each new master taking it over, so a ``gunicornc`` command
+    meant for another server (a developer's ``make run``, a test) could reach this one.
+    """
     return [
         sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
-        "--bind", f"{HOST}:{port}", "--access-logfile", str(access_log), app_spec,
+        "--bind", f"{HOST}:{port}", "--access-logfile", str(workdir / f"{name}-access.log"),
+        "--control-socket", str(workdir / f"{name}.ctl"), app_spec,
     ]
 
 
@@ -142,7 +154,7 @@ def serve(
     """Run ``app_spec`` under gunicorn until the block ends, whatever happens inside it."""
     port = free_port()
     log_path = workdir / f"{name}-gunicorn.log"
-    command = gunicorn_command(app_spec, port, workers, threads, workdir / f"{name}-access.log")
+    command = gunicorn_command(app_spec, port, workers, threads, workdir, name)
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             command, cwd=ROOT, env=dict(env), stdout=log, stderr=subprocess.STDOUT,

@@ -78,5 +78,6 @@ class Settings:
                 f"BENCH_PDF_RENDERS={self.pdf_renders} BENCH_LOAD_TOOL={self.load_tool}")
 
     def __post_init__(self) -> None:
+        """Refuse settings that would make the flow itself fail."""
         if self.trainees < self.clients:
             raise ValueError("BENCH_TRAINEES must be at least BENCH_CLIENTS: one open attempt per trainee")

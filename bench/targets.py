@@ -7,6 +7,8 @@ because they are what a trainee or an auditor actually waits for or what a serve
 
 from __future__ import annotations
 
+import math
+
 from bench.report import Row, at_least, at_most
 
 QUIZ_RATIO = 0.16  # full attempts/s >= 0.16 x yardstick requests/s
@@ -17,36 +19,43 @@ EXPORT_PEAK_MB = 150.0
 PDF_MEDIAN_MS = 25.0
 
 
-DRIFT_WARNING = 0.15  # yardstick before vs after: beyond this, something else loaded the machine
+DRIFT_WARNING = 0.15  # spread of the yardstick runs beyond which something else loaded the machine
 
 
 def _latency_note(figures: dict) -> str:
     return f"p50 {figures['p50']:.1f} / p95 {figures['p95']:.1f} / p99 {figures['p99']:.1f} ms"
 
 
-def _cpu_note(cpu_ms: float, yard: dict) -> str:
-    return f"{cpu_ms / yard['cpu_ms']:.1f}x the yardstick's CPU" if yard.get("cpu_ms") else ""
+def _cpu_note(cpu_ms: float, yard: dict, per_second: float) -> str:
+    """How many yardstick requests one operation costs in server CPU, and how many CPUs the
+    server got (well under the machine's count: the load generator or a neighbour took the rest)."""
+    if not yard.get("cpu_ms") or math.isnan(cpu_ms):
+        return ""
+    return f"{cpu_ms / yard['cpu_ms']:.1f}x the yardstick's CPU; server used {cpu_ms * per_second / 1000:.1f} CPUs"
 
 
-def yardstick_rows(before: dict, after: dict, tool_note: str) -> tuple[dict, list[Row]]:
-    """The yardstick measured before and after everything else: the mean is the reference, the
-    drift between the two says how much the machine's other load moved during the run."""
-    rps = (before["rps"] + after["rps"]) / 2
-    cpu = (before["cpu_ms"] + after["cpu_ms"]) / 2
-    drift = abs(before["rps"] - after["rps"]) / max(before["rps"], after["rps"], 1e-9)
-    note = f"before {before['rps']:.0f}, after {after['rps']:.0f} req/s (drift {drift:.0%}"
-    note += ": the machine was busy, ratios are approximate)" if drift > DRIFT_WARNING else ")"
-    note += f"; {_latency_note(after)}; {before['errors'] + after['errors']} errors"
-    yard = {"rps": rps, "cpu_ms": cpu, "drift": drift}
-    rows = [Row("yardstick", "throughput", rps, "req/s", 1.0, "", None,
-                "; ".join(n for n in (note, tool_note) if n), cpu_ms=cpu)]
-    return yard, rows
+def mean_yard(runs: list[dict]) -> dict:
+    """The reference for one scenario: the yardstick runs just before and just after it."""
+    return {"rps": sum(r["rps"] for r in runs) / len(runs), "cpu_ms": sum(r["cpu_ms"] for r in runs) / len(runs)}
+
+
+def yardstick_rows(runs: list[dict], tool_note: str) -> list[Row]:
+    """The yardstick over the whole run; the spread of its runs says how much the machine's other
+    load moved (each scenario's ratio uses only the runs next to it)."""
+    overall = mean_yard(runs)
+    low, high = min(r["rps"] for r in runs), max(r["rps"] for r in runs)
+    spread = (high - low) / high if high else 0.0
+    note = f"{len(runs)} runs, {low:.0f} to {high:.0f} req/s (spread {spread:.0%}"
+    note += ": the machine was busy, ratios are approximate)" if spread > DRIFT_WARNING else ")"
+    note += f"; p50 {runs[-1]['p50']:.1f} / p99 {runs[-1]['p99']:.1f} ms; {sum(r['errors'] for r in runs)} errors"
+    return [Row("yardstick", "throughput", overall["rps"], "req/s", 1.0, "", None,
+                "; ".join(n for n in (note, tool_note) if n), cpu_ms=overall["cpu_ms"])]
 
 
 def page_rows(name: str, figures: dict, yard: dict, ratio_target: float | None) -> list[Row]:
     """Throughput (with its ratio) and errors of one page scenario."""
     ratio = figures["rps"] / yard["rps"] if yard["rps"] else None
-    notes = (_latency_note(figures), _cpu_note(figures["cpu_ms"], yard))
+    notes = (_latency_note(figures), _cpu_note(figures["cpu_ms"], yard, figures["rps"]))
     rows = [Row(name, "throughput", figures["rps"], "req/s", ratio,
                 f">= {ratio_target:.2f}x yardstick" if ratio_target else "",
                 None if ratio_target is None else at_least(ratio, ratio_target),
@@ -60,7 +69,7 @@ def quiz_rows(flow: dict, check: dict, yard: dict) -> list[Row]:
     """Attempts/s, the p99 of each step, errors and the database check."""
     ratio = flow["attempts_per_s"] / yard["rps"] if yard["rps"] else None
     notes = (f"{flow['attempts_in_window']} attempts in the window, 4 requests each",
-             _cpu_note(flow["cpu_ms"], yard))
+             _cpu_note(flow["cpu_ms"], yard, flow["attempts_per_s"]))
     rows = [Row("quiz attempt", "full attempts", flow["attempts_per_s"], "attempts/s", ratio,
                 f">= {QUIZ_RATIO:.2f}x yardstick", at_least(ratio, QUIZ_RATIO), "; ".join(n for n in notes if n),
                 cpu_ms=flow["cpu_ms"])]

@@ -12,7 +12,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from flask import Flask, jsonify, render_template
+from flask import Flask, Response, jsonify, render_template
 from flask_sqlalchemy import SQLAlchemy
 from jinja2 import DictLoader
 from sqlalchemy import String, select
@@ -61,12 +61,12 @@ def create_app() -> Flask:
     db.init_app(app)
 
     @app.route("/")
-    def page():
+    def page() -> str:
         items = db.session.scalars(select(Item).order_by(Item.id).limit(ROWS)).all()
         return render_template("page.html", title="Courses", items=items)
 
     @app.route("/healthz")
-    def healthz():
+    def healthz() -> Response:
         return jsonify(status="ok")
 
     return app
