@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask import url_for
 from sqlalchemy import select
+from sqlalchemy.orm import load_only
 
 from quizzes.models import Attempt, Quiz
 from training.extensions import db
@@ -30,6 +31,9 @@ def quiz_results(user_id: int | None, quizzes: Sequence[Quiz]) -> dict[int, Quiz
             select(Attempt)
             .where(Attempt.user_id == user_id, Attempt.quiz_id.in_(list(by_quiz)))
             .order_by(Attempt.number)
+            # only what a grade needs: the layout JSON is large and grows with every attempt
+            .options(load_only(Attempt.quiz_id, Attempt.number, Attempt.submitted_at, Attempt.percent,
+                               Attempt.passed))
         )
         for attempt in db.session.scalars(stmt):
             by_quiz[attempt.quiz_id].append(attempt)

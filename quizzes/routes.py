@@ -99,23 +99,26 @@ def save(attempt_id: int):
         if wants_json:
             return jsonify(saved=False, error=str(err)), 409
         flash(str(err), "danger")
-        return redirect(url_for("quizzes.result", attempt_id=attempt.id), 303)
+        return redirect(url_for("quizzes.result", attempt_id=attempt_id), 303)
+    if form.submit.data:
+        return _submit(attempt)  # the answers and the grade in one transaction
     db.session.commit()
     if wants_json:
         return jsonify(saved=True)
-    if form.submit.data:
-        return _submit(attempt)
     flash("Your answers are saved.", "success")
-    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id), 303)
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt_id), 303)
 
 
 def _submit(attempt: Attempt):
+    """Grade and commit once; the redirect is built before the commit expires the attempt."""
+    target = url_for("quizzes.result", attempt_id=attempt.id)
     if submit_attempt(attempt):
         db.session.commit()
         flash("Your attempt has been submitted and graded.", "success")
     else:
+        db.session.commit()
         flash("This attempt was already submitted; nothing was changed.", "info")
-    return redirect(url_for("quizzes.result", attempt_id=attempt.id), 303)
+    return redirect(target, 303)
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from zxcvbn import zxcvbn
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
@@ -37,6 +36,9 @@ def password_problems(password: str, user_inputs: list[str] | None = None) -> li
         return [f"Use at least {MIN_LENGTH} characters."]
     if len(password) > MAX_LENGTH:
         return [f"Use at most {MAX_LENGTH} characters."]
+    # zxcvbn's dictionaries take about 12 MB: load them in the workers that check a new password
+    from zxcvbn import zxcvbn
+
     result = zxcvbn(password, user_inputs=[i for i in (user_inputs or []) if i])
     if result["score"] < MIN_STRENGTH:
         feedback = result["feedback"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_login import AnonymousUserMixin, LoginManager
+from sqlalchemy.orm import joinedload
 
 from training.extensions import db
 
@@ -36,7 +37,8 @@ def load_user(identity: str):
     user_id, _, version = identity.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    # one query per request: the roles come in the same statement as the user
+    user = db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import selectinload
 
 from modules.models import Course, Lesson, Module
 from modules.services import lesson_completed
@@ -34,7 +35,10 @@ def check_completion(user_id: int, course_id: int, trigger: str) -> None:
     the same trainee) must not undo the event itself: only the check's savepoint is rolled
     back, and ``flask certificates issue-pending`` catches the certificate up later."""
     user = db.session.get(User, user_id)
-    course = db.session.get(Course, course_id)
+    # the completion rules walk every module and lesson: load them with the course, not one by one
+    course = db.session.get(
+        Course, course_id, options=[selectinload(Course.modules).selectinload(Module.lessons)]
+    )
     if user is None or course is None:
         return
     try:
