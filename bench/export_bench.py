@@ -230,7 +230,7 @@ def run(rows: int = 100_000) -> dict:
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         with open(Path(tmp) / "gunicorn.log", "wb") as log:
             server = subprocess.Popen(
-                [gunicorn, "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}",
+                [gunicorn, "--workers", "3", "--threads", "2", "--bind", f"127.0.0.1:{port}",
                  "wsgi:app"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
             )
             try:

@@ -38,8 +38,8 @@ class Settings:
     flow_warmup: float = 5.0
     flow_duration: float = 20.0
     flow_procs: int = 2
-    workers: int = 2
-    threads: int = 4
+    workers: int = 3  # as `make run`
+    threads: int = 2  # as `make run`
     export_rows: int = 100_000
     pdf_renders: int = 200
     pdf_warmup: int = 20
