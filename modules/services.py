@@ -90,15 +90,23 @@ def _check_slug(siblings: Sequence, item, slug: str, kind: str) -> None:
         raise ContentError(f"Another {kind} here already uses the slug '{slug}'.", "slug")
 
 
+def _fit_among(siblings: list, item, slug: str, kind: str, position: int | None) -> bool:
+    """Check ``slug`` among ``siblings`` and place ``item``; True when it is new there.
+
+    Runs without autoflush so that a slug clash is reported before the database sees it.
+    """
+    with db.session.no_autoflush:
+        _check_slug(siblings, item, slug, kind)
+        is_new = item not in siblings
+        if position is not None or is_new:
+            place(siblings, item, len(siblings) + 1 if position is None else position)
+    return is_new
+
+
 def save_module(course: Course, module: Module, *, position: int | None = None, **values) -> Module:
     """Create or edit ``module`` (title, slug, objectives, intro, published) in ``course``."""
     check_title(values.get("title", module.title))
-    with db.session.no_autoflush:
-        siblings = course.modules
-        _check_slug(siblings, module, values.get("slug", module.slug), "module")
-        is_new = module not in siblings
-        if position is not None or is_new:
-            place(siblings, module, len(siblings) + 1 if position is None else position)
+    is_new = _fit_among(course.modules, module, values.get("slug", module.slug), "module", position)
     for name, value in values.items():
         setattr(module, name, value)
     if is_new:
@@ -114,12 +122,7 @@ def save_lesson(
     """Create or edit ``lesson`` (slug, minutes, published); a changed text makes a revision."""
     check_title(title)
     check_body(body)
-    with db.session.no_autoflush:
-        siblings = module.lessons
-        _check_slug(siblings, lesson, values.get("slug", lesson.slug), "lesson")
-        is_new = lesson not in siblings
-        if position is not None or is_new:
-            place(siblings, lesson, len(siblings) + 1 if position is None else position)
+    is_new = _fit_among(module.lessons, lesson, values.get("slug", lesson.slug), "lesson", position)
     for name, value in values.items():
         setattr(lesson, name, value)
     if is_new:
