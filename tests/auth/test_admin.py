@@ -109,3 +109,15 @@ def test_seed_demo_is_idempotent(app, db):
     assert sorted(emails) == sorted(set(emails))
     for role in ("trainee", "instructor", "auditor", "admin"):
         assert f"{role}@example.org" in second.output
+
+
+def test_user_list_pages_and_searches(client, make_user, login, db):
+    login(make_user("admin", name="Aaron Admin"))
+    for index in range(55):
+        make_user("trainee", name=f"Zed Trainee {index:02d}")
+    first = client.get("/admin/users").get_data(as_text=True)
+    assert "Page 1 of 2" in first and "/admin/users?page=2" in first
+    second = client.get("/admin/users?page=2").get_data(as_text=True)
+    assert "Zed Trainee 54" in second and "Zed Trainee 00" not in second
+    found = client.get("/admin/users?q=trainee%2007").get_data(as_text=True)
+    assert "Zed Trainee 07" in found and "Zed Trainee 08" not in found
