@@ -69,6 +69,8 @@ class Config:
     )
     #: base of the verification links printed on certificates, e.g. https://ce.example.org
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+    #: number of trusted proxies (load balancer, ...) in front of the app; 0 when exposed directly
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
     #: seconds a trainee may submit after a quiz deadline (network latency, clock skew)
     QUIZ_GRACE_SECONDS = int(os.environ.get("QUIZ_GRACE_SECONDS", "30"))
 
@@ -110,6 +112,11 @@ class ProductionConfig(Config):
             )
         if not cls.SQLALCHEMY_DATABASE_URI:
             raise RuntimeError("DATABASE_URL must be set in production")
+        if not cls.PUBLIC_BASE_URL.startswith("https://"):
+            raise RuntimeError(
+                "PUBLIC_BASE_URL must be set to the site's https:// address in production: it is"
+                " printed on certificates and must not come from a request's Host header"
+            )
 
 
 CONFIGS = {

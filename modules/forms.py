@@ -13,6 +13,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from training.validators import finite_number
+
 SLUG = Regexp(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use lower-case letters, digits and single hyphens."
 )
@@ -37,7 +39,7 @@ class CourseForm(FlaskForm):
     )
     practical_hours = DecimalField(
         "In-person practical hours", places=2,
-        validators=[InputRequired(), NumberRange(min=0, max=500)],
+        validators=[finite_number, InputRequired(), NumberRange(min=0, max=500)],
     )
     requires_signoff = BooleanField("Requires an instructor's practical sign-off")
     signoff_checklist = TextAreaField(

@@ -151,7 +151,7 @@ def save_answers(attempt: Attempt, form: Mapping[str, list[str]]) -> int:
     ``form`` maps field names to their values. Only ``q<question id>`` fields of questions
     in this attempt are accepted; choice fields carry the position shown, not a choice id.
     """
-    if attempt.submitted_at is not None:
+    if attempt.submitted_at is not None or not _lock_open_attempt(attempt):
         raise QuizError("This attempt was already submitted; nothing was changed.")
     if not accepts_answers(attempt):
         close_if_expired(attempt)
@@ -164,7 +164,7 @@ def save_answers(attempt: Attempt, form: Mapping[str, list[str]]) -> int:
         if not name.startswith("q"):
             continue
         key = name[1:]
-        if not key.isdigit() or int(key) not in by_question:
+        if not (key.isascii() and key.isdigit()) or int(key) not in by_question:
             raise QuizError("The form contained an answer to a question that is not in this attempt.")
         question_id = int(key)
         response = by_question[question_id]
@@ -186,6 +186,21 @@ def save_answers(attempt: Attempt, form: Mapping[str, list[str]]) -> int:
     return changed
 
 
+def _lock_open_attempt(attempt: Attempt) -> bool:
+    """Lock the attempt's row while it is still open; False if it was submitted meanwhile.
+
+    A save that read the attempt before a concurrent submission must not write answers into
+    the graded attempt: this no-op update waits for the submission's lock, then finds the
+    row closed. ``submit_attempt`` takes the same lock, so the two never interleave.
+    """
+    return db.session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
+        .values(submitted_at=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+
+
 def _decode_choice_positions(qtype: str, entry: dict, values: list[str]) -> list[str]:
     """Choice fields send the 1-based position shown; map it back to the stored choice id."""
     if qtype not in CHOICE_TYPES:
@@ -196,7 +211,7 @@ def _decode_choice_positions(qtype: str, entry: dict, values: list[str]) -> list
         value = value.strip()
         if not value:
             continue
-        if not value.isdigit() or not 1 <= int(value) <= len(order):
+        if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= len(order):
             raise InvalidAnswer("That choice is not one of the options shown.")
         decoded.append(str(order[int(value) - 1]))
     return decoded
@@ -215,6 +230,10 @@ def submit_attempt(attempt: Attempt, *, by: str = "trainee") -> bool:
         db.session.refresh(attempt)
         return False
     attempt.submitted_at, attempt.submitted_by = now, by
+    # grade what is stored now: a save that held the lock before this claim has committed since
+    db.session.scalars(
+        select(Response).where(Response.attempt_id == attempt.id).execution_options(populate_existing=True)
+    ).all()
     grade_attempt(attempt)
     record_event(
         "quiz.submitted", f"attempt:{attempt.id}",

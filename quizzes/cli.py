@@ -21,7 +21,7 @@ quizzes_cli = AppGroup("quizzes", help="Import and export question pools.")
 
 def find_module(ref: str) -> Module:
     """A module by id, by slug, or by "course-slug/module-slug" when slugs repeat."""
-    if ref.isdigit():
+    if ref.isascii() and ref.isdigit():
         module = db.session.get(Module, int(ref))
         if module is not None:
             return module

@@ -20,6 +20,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from training.validators import finite_number
+
 
 class AttemptForm(FlaskForm):
     """Carries the CSRF token; the answer fields are named q<question id> in the template."""
@@ -62,16 +64,16 @@ class QuizSettingsForm(FlaskForm):
 class ChoiceRow(Form):
     id = HiddenField()
     text = StringField("Text", validators=[Optional(), Length(max=2000)])
-    percent = DecimalField("Weight %", places=3, validators=[Optional(), NumberRange(min=-100, max=100)])
+    percent = DecimalField("Weight %", places=3, validators=[finite_number, Optional(), NumberRange(min=-100, max=100)])
     feedback = StringField("Feedback", validators=[Optional(), Length(max=2000)])
 
 
 class NumericRow(Form):
-    value = FloatField("Value", validators=[Optional()])
-    tolerance = FloatField("± tolerance", validators=[Optional(), NumberRange(min=0)])
-    low = FloatField("or from", validators=[Optional()])
-    high = FloatField("to", validators=[Optional()])
-    percent = DecimalField("Weight %", places=3, validators=[Optional(), NumberRange(min=0, max=100)])
+    value = FloatField("Value", validators=[finite_number, Optional()])
+    tolerance = FloatField("± tolerance", validators=[finite_number, Optional(), NumberRange(min=0)])
+    low = FloatField("or from", validators=[finite_number, Optional()])
+    high = FloatField("to", validators=[finite_number, Optional()])
+    percent = DecimalField("Weight %", places=3, validators=[finite_number, Optional(), NumberRange(min=0, max=100)])
     feedback = StringField("Feedback", validators=[Optional(), Length(max=2000)])
 
 
@@ -84,7 +86,9 @@ class PairRow(Form):
 class QuestionForm(FlaskForm):
     title = StringField("Title", validators=[Optional(), Length(max=200)])
     prompt = TextAreaField("Question (Markdown)", validators=[DataRequired(), Length(max=20_000)])
-    points = FloatField("Points", default=1.0, validators=[DataRequired(), NumberRange(min=0.01, max=100)])
+    points = FloatField(
+        "Points", default=1.0, validators=[finite_number, DataRequired(), NumberRange(min=0.01, max=100)]
+    )
     general_feedback = TextAreaField("General feedback", validators=[Optional(), Length(max=5_000)])
     #: only used by true/false questions, so other types may leave it out of the form
     truth = SelectField("The statement is", choices=[("true", "True"), ("false", "False")], validate_choice=False)

@@ -29,6 +29,11 @@ def _fraction(percent) -> float:
     return float(Decimal(percent) / 100) if percent is not None else 0.0
 
 
+def _is_id(value: str | None) -> bool:
+    """A stored id sent back by the form: ASCII digits only (``"²".isdigit()`` is true too)."""
+    return bool(value) and value.isascii() and value.isdigit()
+
+
 def _next_id(used: set[int]) -> int:
     return max(used, default=0) + 1
 
@@ -47,9 +52,9 @@ def spec_from_form(form: QuestionForm, qtype: QuestionType) -> QuestionSpec:
         spec.choices = [ChoiceSpec(1, "True", 1.0 if true else 0.0), ChoiceSpec(2, "False", 0.0 if true else 1.0)]
     elif qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.SHORT):
         rows = [row.form for row in form.choices if (row.form.text.data or "").strip()]
-        used = {int(r.id.data) for r in rows if (r.id.data or "").isdigit()}
+        used = {int(r.id.data) for r in rows if _is_id(r.id.data)}
         for row in rows:
-            choice_id = int(row.id.data) if (row.id.data or "").isdigit() else _next_id(used)
+            choice_id = int(row.id.data) if _is_id(row.id.data) else _next_id(used)
             used.add(choice_id)
             spec.choices.append(ChoiceSpec(choice_id, row.text.data.strip(), _fraction(row.percent.data),
                                            (row.feedback.data or "").strip()))
@@ -66,9 +71,9 @@ def spec_from_form(form: QuestionForm, qtype: QuestionType) -> QuestionSpec:
             ))
     elif qtype == QuestionType.MATCHING:
         rows = [r.form for r in form.pairs if (r.form.answer.data or "").strip()]
-        used = {int(r.id.data) for r in rows if (r.id.data or "").isdigit()}
+        used = {int(r.id.data) for r in rows if _is_id(r.id.data)}
         for row in rows:
-            pair_id = int(row.id.data) if (row.id.data or "").isdigit() else _next_id(used)
+            pair_id = int(row.id.data) if _is_id(row.id.data) else _next_id(used)
             used.add(pair_id)
             spec.pairs.append(MatchPairSpec(pair_id, (row.prompt.data or "").strip(), row.answer.data.strip()))
     return spec

@@ -7,6 +7,7 @@ owned by the role's user instead of a session; anonymous callers send no token a
 from __future__ import annotations
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from training.records.tokens import create_token
 
@@ -18,8 +19,7 @@ def example_url(app, rule) -> str:
     """The rule's URL with placeholder values (objects that do not exist)."""
     values = {}
     for arg in rule.arguments:
-        converter = rule._converters[arg].__class__.__name__
-        values[arg] = 999999 if converter == "IntegerConverter" else "no-such-thing"
+        values[arg] = 999999 if isinstance(rule._converters[arg], IntegerConverter) else "no-such-thing"
     with app.test_request_context():
         from flask import url_for
 

@@ -52,6 +52,7 @@ def test_production_sets_secure_cookies_and_hsts(monkeypatch, database_url):
 
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "x" * 48)
     monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", database_url)
+    monkeypatch.setattr(ProductionConfig, "PUBLIC_BASE_URL", "https://ce.example.org")
     app = create_app(ProductionConfig)
     assert app.config["SESSION_COOKIE_SECURE"] is True
     response = app.test_client().get("/login", base_url="https://localhost")
@@ -60,3 +61,26 @@ def test_production_sets_secure_cookies_and_hsts(monkeypatch, database_url):
         from training.extensions import db
 
         db.engine.dispose()
+
+
+def test_production_requires_public_base_url(monkeypatch):
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "x" * 48)
+    monkeypatch.setattr(ProductionConfig, "SQLALCHEMY_DATABASE_URI", "postgresql+psycopg://db/x")
+    monkeypatch.setattr(ProductionConfig, "PUBLIC_BASE_URL", "")
+    with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL"):
+        ProductionConfig.validate()
+
+
+def test_nul_characters_are_refused_before_reaching_the_database(client, make_user, login):
+    assert client.post("/login", data={"email": "a\x00@b.co", "password": "whatever-1234"}).status_code == 400
+    login(make_user("admin"))
+    response = client.get("/admin/users?q=%00")
+    assert response.status_code == 400
+    assert "NUL character" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["/quizzes/99999999999999999999", "/admin/users/99999999999999999999",
+                                 "/quizzes/attempts/2147483648"])
+def test_ids_beyond_any_row_are_404_not_500(client, make_user, login, url):
+    login(make_user("trainee", "admin"))
+    assert client.get(url).status_code == 404

@@ -25,6 +25,9 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.config.from_object(config)
     app.config.update(overrides)
     register_extensions(app)
+    from training.site.security import register_url_converters
+
+    register_url_converters(app)
     register_blueprints(app)
     register_commands(app)
     from training.site.navigation import register_navigation

@@ -84,6 +84,7 @@ def cohort_course_rows(course) -> dict:
     ({"module": "2", "status": "complete"}, []),
     ({"status": "bogus", "module": "99"}, ["Ana New", "Ben Second", "Cy Third", "Dee Waiting",
                                            "Eve Done"]),
+    ({"module": "\u00b2"}, ["Ana New", "Ben Second", "Cy Third", "Dee Waiting", "Eve Done"]),
 ])
 def test_filters(client, login, instructor, cohort_course, query, expected):
     course, _people = cohort_course

@@ -75,6 +75,8 @@ def test_not_yet_with_some_skills_is_recorded(client, login, trainee, instructor
     ({"hours": "12"}, "at least the course"),
     ({"hours": "27.555"}, "two decimals"),
     ({"hours": "lots"}, "Not a valid decimal"),
+    ({"hours": "sNaN"}, "ordinary number"),
+    ({"hours": "Infinity"}, "ordinary number"),
     ({"hours": ""}, "Enter the in-person hours"),
     ({"skills": ["0", "1"]}, "not checked: Safe patient positioning"),
     ({"skills": ["0", "7"]}, "valid choice"),

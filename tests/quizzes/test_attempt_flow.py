@@ -115,14 +115,16 @@ def test_bad_answers_are_refused_and_change_nothing(client, db, make_user, login
         {f"q{numeric.id}": "nan"},                      # not a number
         {f"q{single.id}": "9"},                         # position not shown
         {f"q{single.id}": "-1"},                        # tampered value
+        {f"q{single.id}": "\u00b2"},                    # a digit to str.isdigit, not to int()
         {f"q{numeric.id}": "8", f"q{single.id}": "x"},  # one bad answer spoils the save
     ]
     for data in cases:
         response = client.post(f"/quizzes/attempts/{attempt_id}/save", data=data)
         assert response.status_code == 422, data
         assert "could not be accepted" in response.get_data(as_text=True)
-    not_in_attempt = client.post(f"/quizzes/attempts/{attempt_id}/save", data={"q999999": "1"})
-    assert not_in_attempt.status_code == 303
+    for key in ("q999999", "q\u00b2"):
+        not_in_attempt = client.post(f"/quizzes/attempts/{attempt_id}/save", data={key: "1"})
+        assert not_in_attempt.status_code == 303
     attempt = load(db, attempt_id)
     assert {r.question_id: r.answer for r in attempt.responses}[numeric.id] == {"value": 7.0}
     assert attempt.submitted_at is None

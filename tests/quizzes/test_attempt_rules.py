@@ -161,3 +161,25 @@ def test_partial_credit_and_pass_mark(db, make_user, quiz_course, app):
     assert by_question[multiple.id].fraction == 0.0
     assert attempt.score == 5.0 and attempt.max_score == 6.0
     assert attempt.passed
+
+
+def test_a_save_that_raced_a_submission_writes_nothing(app, client, db, make_user, login, quiz_course):
+    """A save that loaded the attempt before another request submitted it must not write."""
+    from quizzes.attempts import load_attempt
+
+    setup = quiz_course()
+    trainee = make_user("trainee")
+    enrol(db, trainee, setup.course)
+    login(trainee)
+    attempt_id = int(client.post(f"/quizzes/{setup.quiz.id}/start").headers["Location"].rsplit("/", 1)[1])
+    with app.test_request_context():
+        stale = load_attempt(attempt_id)  # read before the submission, as a slow request would
+        answers = full_marks_form(db, stale)
+        assert client.post(f"/quizzes/attempts/{attempt_id}/submit").status_code == 303
+        with pytest.raises(QuizError, match="already submitted"):
+            save_answers(stale, answers)
+        db.session.rollback()
+    db.session.expire_all()
+    attempt = db.session.get(Attempt, attempt_id)
+    assert attempt.percent == 0.0
+    assert all(response.answer is None for response in attempt.responses)

@@ -222,3 +222,26 @@ def test_the_contract_check_catches_drift(api, issued):
         drifted.validate_response(
             WerkzeugOpenAPIRequest(response.request), WerkzeugOpenAPIResponse(response)
         )
+
+
+def test_rate_limit_counts_per_token_not_per_address(database_url, signing_key_path, make_user, bearer):
+    from config import TestingConfig
+    from tests.conftest import FreshContextClient
+    from training import create_app
+    from training.extensions import db, limiter
+
+    limited = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url, RATELIMIT_ENABLED=True,
+                         API_RATE_LIMIT="2 per minute", CERT_SIGNING_KEY_PATH=signing_key_path)
+    limited.test_client_class = FreshContextClient
+    first, second = bearer(make_user("auditor")), bearer(make_user("auditor"))
+    client = limited.test_client()
+    try:
+        codes = [client.get("/api/v1/certificates", headers=first).status_code for _ in range(3)]
+        assert codes == [200, 200, 429]
+        assert client.get("/api/v1/certificates", headers=second).status_code == 200  # same address
+        moved = client.get("/api/v1/certificates", headers=first, environ_base={"REMOTE_ADDR": "10.1.1.1"})
+        assert moved.status_code == 429  # a new address does not reset the token's budget
+    finally:
+        with limited.app_context():
+            limiter.reset()
+            db.engine.dispose()

@@ -47,6 +47,8 @@ def test_a_name_is_required(client, login, auditor, db):
     assert response.status_code == 400
     assert "Name the token after the tool that will use it." in response.text
     response = client.post(TOKENS, data={"name": "bad\x00name"})  # PostgreSQL refuses NUL
+    assert response.status_code == 400 and "NUL character" in response.text
+    response = client.post(TOKENS, data={"name": "bad\x07name"})
     assert response.status_code == 400 and "Use letters, digits" in response.text
     assert db.session.scalar(select(ApiToken)) is None
 

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from training.auth.forms import MultiCheckboxField
 from training.database import utcnow
 from training.progress.services import HARD_MAX_HOURS, MAX_NOTES, OUTCOMES
+from training.validators import finite_number
 
 
 class SignOffForm(FlaskForm):
@@ -20,7 +21,7 @@ class SignOffForm(FlaskForm):
     )
     hours = DecimalField(
         "In-person hours evaluated", places=2,
-        validators=[InputRequired(message="Enter the in-person hours."),
+        validators=[finite_number, InputRequired(message="Enter the in-person hours."),
                     NumberRange(min=0, max=float(HARD_MAX_HOURS))],
         description="Supervised in-person hours; a pass needs at least the course's hours.",
     )

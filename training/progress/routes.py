@@ -34,7 +34,7 @@ def _filters(module_count: int) -> tuple[str | None, int | None]:
     status = request.args.get("status", "")
     status = status if status in STATUSES else None
     raw = request.args.get("module", "")
-    module = int(raw) if raw.isdigit() and int(raw) <= module_count else None
+    module = int(raw) if raw.isascii() and raw.isdigit() and int(raw) <= module_count else None
     return status, module
 
 

@@ -18,7 +18,7 @@ from training.records.csv_safe import json_record
 from training.records.filters import QueryError, encode_cursor, parse_api_request
 from training.records.openapi import openapi_document
 from training.records.services import api_records, record_by_serial
-from training.records.tokens import TokenRefused, authenticate_bearer
+from training.records.tokens import TokenRefused, authenticate_bearer, hash_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -31,7 +31,17 @@ def _rate_limit() -> str:
     return current_app.config.get("API_RATE_LIMIT", DEFAULT_RATE_LIMIT)
 
 
-limiter.limit(_rate_limit)(bp)
+def _rate_key() -> str:
+    """Count requests per token (its hash), not per address: behind a load balancer every
+    client shares one address, and one client's tools may run from several."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, raw = header.partition(" ")
+    if scheme.lower() == "bearer" and raw.strip():
+        return "api-token:" + hash_token(raw.strip())
+    return "api-address:" + (request.remote_addr or "")
+
+
+limiter.limit(_rate_limit, key_func=_rate_key)(bp)
 
 
 def error(status: int, message: str, **extra) -> ResponseReturnValue:

@@ -2,7 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, abort, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
+
+#: largest id accepted in a URL: beyond it a database integer column would overflow (a 500)
+MAX_URL_ID = 2**31 - 1
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:...>`` that answers 404 for ids no row can have, instead of a database error."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_URL_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def register_url_converters(app: Flask) -> None:
+    """Must run before blueprints are registered: rules bind their converters then."""
+    app.url_map.converters["int"] = BoundedIntConverter
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -12,6 +30,22 @@ CSP = (
 
 
 def register_security(app: Flask) -> None:
+    hops = app.config.get("PROXY_HOPS", 0)
+    if hops:  # behind N trusted proxies: take the client address and scheme from their headers
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
+
+    @app.before_request
+    def refuse_nul_characters():
+        """NUL cannot be stored in PostgreSQL text; no form or query value legitimately has it.
+
+        The records API is left to its own parameter checks, which name the offending field.
+        """
+        if request.blueprint == "api":
+            return
+        for values in (request.args, request.form):
+            if any("\x00" in value for value in values.values()) or any("\x00" in key for key in values):
+                abort(400, description="The request contains a NUL character, which is not allowed.")
+
     @app.after_request
     def set_security_headers(response):
         headers = response.headers
