@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from modules.forms import ActionForm, CourseForm, LessonForm, ModuleForm, MoveForm, lines
+from modules.forms import CourseForm, LessonForm, ModuleForm, MoveForm, lines
 from modules.models import Course, Lesson, LessonRevision, Module
 from modules.rendering import render_markdown
 from modules.services import (
@@ -26,6 +26,7 @@ from modules.services import (
 )
 from training.auth.decorators import role_required
 from training.extensions import db
+from training.forms import ActionForm
 
 bp = Blueprint("authoring", __name__, url_prefix="/author")
 

@@ -20,12 +20,6 @@ SLUG = Regexp(
 )
 
 
-class ActionForm(FlaskForm):
-    """A button that changes state: carries only the CSRF token."""
-
-    submit = SubmitField("Go")
-
-
 class CourseForm(FlaskForm):
     code = StringField("Course code", validators=[DataRequired(), Length(max=20)])
     slug = StringField("Slug (web address)", validators=[DataRequired(), Length(max=80), SLUG])

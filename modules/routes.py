@@ -6,12 +6,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from modules.forms import ActionForm
 from modules.models import Course, Enrolment, LessonRevision
 from modules.progress import build_outline, load_course
 from modules.services import ContentError, complete_lesson, enrol, find_enrolment
 from training.auth.decorators import role_required
 from training.extensions import db
+from training.forms import ActionForm
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 

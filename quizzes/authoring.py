@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from modules.models import Module
 from quizzes.attempts import build_layout
-from quizzes.forms import ActionForm, GiftUploadForm, QuestionForm, QuizSettingsForm
+from quizzes.forms import GiftUploadForm, QuestionForm, QuizSettingsForm
 from quizzes.gift import GiftError
 from quizzes.models import Attempt, Question, Quiz, Regrade
 from quizzes.models import Response as AttemptResponse
@@ -28,10 +28,16 @@ from quizzes.spec import QuestionType
 from quizzes.views import attempt_questions
 from training.auth.decorators import role_required
 from training.extensions import db
+from training.forms import ActionForm
 
 bp = Blueprint("quiz_authoring", __name__, url_prefix="/author/quizzes")
 
 AUTHORS = ("instructor",)
+#: the QuizSettingsForm fields that are Quiz columns (populate_obj would also copy the button)
+SETTINGS_FIELDS = (
+    "title", "pass_mark", "attempts_allowed", "grading_method", "time_limit_minutes",
+    "shuffle_questions", "shuffle_choices", "draw_count", "review_policy",
+)
 
 
 @bp.route("/modules/<int:module_id>/questions")
@@ -123,7 +129,8 @@ def settings(module_id: int):
     )
     form = QuizSettingsForm(obj=quiz)
     if form.validate_on_submit():
-        form.populate_obj(quiz)
+        for name in SETTINGS_FIELDS:
+            setattr(quiz, name, getattr(form, name).data)
         if quiz.id is None:
             db.session.add(quiz)
         db.session.commit()

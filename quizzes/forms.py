@@ -30,10 +30,6 @@ class AttemptForm(FlaskForm):
     submit = SubmitField("Submit attempt")
 
 
-class StartForm(FlaskForm):
-    submit = SubmitField("Start attempt")
-
-
 class QuizSettingsForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     pass_mark = IntegerField("Pass mark (%)", validators=[DataRequired(), NumberRange(min=1, max=100)])
@@ -101,7 +97,3 @@ class QuestionForm(FlaskForm):
 class GiftUploadForm(FlaskForm):
     file = FileField("GIFT file (.gift or .txt, UTF-8)", validators=[FileRequired("Choose a file to import.")])
     submit = SubmitField("Import")
-
-
-class ActionForm(FlaskForm):
-    submit = SubmitField("Go")

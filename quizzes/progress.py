@@ -9,6 +9,7 @@ from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
+from modules.progress import ExtraStep
 from quizzes.models import Attempt, Quiz
 from training.extensions import db
 
@@ -66,8 +67,6 @@ def quizzes_for_modules(module_ids: Sequence[int]) -> list[Quiz]:
 
 def quiz_steps(user, modules) -> dict:
     """The module quiz as the last step of each module (registered with ``modules.progress``)."""
-    from modules.progress import ExtraStep
-
     quizzes = quizzes_for_modules([m.id for m in modules])
     results = quiz_results(user.id if user is not None else None, quizzes)
     steps = {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from quizzes.attempts import grade_attempt
@@ -15,7 +15,7 @@ from training.extensions import db
 def attempts_needing_regrade(question: Question) -> int:
     """Submitted attempts whose score on ``question`` predates its current version."""
     stmt = (
-        select(Response.attempt_id)
+        select(func.count(func.distinct(Response.attempt_id)))
         .join(Attempt, Attempt.id == Response.attempt_id)
         .where(
             Response.question_id == question.id,
@@ -23,7 +23,7 @@ def attempts_needing_regrade(question: Question) -> int:
             (Response.graded_version.is_(None)) | (Response.graded_version != question.version),
         )
     )
-    return len(set(db.session.scalars(stmt)))
+    return db.session.scalar(stmt)
 
 
 def regrade_question(question: Question, by) -> Regrade:

@@ -18,13 +18,14 @@ from quizzes.attempts import (
     start_attempt,
     submit_attempt,
 )
-from quizzes.forms import AttemptForm, StartForm
+from quizzes.forms import AttemptForm
 from quizzes.grading import correct_answer_summary, feedback_for
 from quizzes.models import Attempt
 from quizzes.progress import quiz_results
 from quizzes.views import attempt_questions
 from training.auth.decorators import role_required
 from training.extensions import db
+from training.forms import ActionForm
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
 
@@ -44,21 +45,21 @@ def quiz(quiz_id: int):
     ).all()
     result = quiz_results(current_user.id, [quiz])[quiz.id]
     return render_template("quizzes/quiz.html", quiz=quiz, course=course, attempts=attempts,
-                           result=result, form=StartForm())
+                           result=result, form=ActionForm())
 
 
 @bp.route("/<int:quiz_id>/start", methods=["POST"])
 @role_required("trainee")
 def start(quiz_id: int):
     quiz, _course = load_quiz_for_trainee(quiz_id, current_user)
-    if not StartForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     try:
         attempt = start_attempt(quiz, current_user)
     except QuizError as err:
         db.session.rollback()
         flash(str(err), "danger")
-        return redirect(url_for("quizzes.quiz", quiz_id=quiz.id)), 303
+        return redirect(url_for("quizzes.quiz", quiz_id=quiz_id), 303)
     db.session.commit()
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
 

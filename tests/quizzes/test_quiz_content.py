@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from sqlalchemy import func, select
 
 from modules.content_loader import seed_content
@@ -53,11 +54,7 @@ def test_malformed_quiz_file_names_the_file_and_line(db, tmp_path):
     gift = next(root.glob("*/02-*/questions.gift"))
     gift.write_text("::Q1::Fine {T}\n\n::Q2::Broken {=a ~b\n", encoding="utf-8")
     before = db.session.scalar(select(func.count()).select_from(Question))
-    try:
+    with pytest.raises(QuizContentError, match=r"questions\.gift: line 3"):
         seed_quizzes(root)
-    except QuizContentError as err:
-        assert "questions.gift: line 3" in str(err)
-    else:
-        raise AssertionError("a malformed file must stop the load")
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Question)) == before

@@ -117,7 +117,3 @@ class RolesForm(FlaskForm):
 class ActiveForm(FlaskForm):
     active = BooleanField("Active")
     submit = SubmitField("Apply")
-
-
-class LogoutForm(FlaskForm):
-    submit = SubmitField("Log out")

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_user, logout_user
 
 from training.auth.decorators import login_required_any, public
-from training.auth.forms import ChangePasswordForm, LoginForm, LogoutForm, ProfileForm, RegistrationForm
+from training.auth.forms import ChangePasswordForm, LoginForm, ProfileForm, RegistrationForm
 from training.auth.services import (
     AccountError,
     Registration,
@@ -18,6 +18,7 @@ from training.auth.services import (
 )
 from training.auth.urls import safe_next_url
 from training.extensions import db, limiter
+from training.forms import ActionForm
 
 bp = Blueprint("auth", __name__)
 
@@ -54,7 +55,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required_any
 def logout():
-    form = LogoutForm()
+    form = ActionForm()
     if form.validate_on_submit():
         end_sessions(current_user)
         db.session.commit()

@@ -38,10 +38,6 @@ class TokenForm(FlaskForm):
     submit = SubmitField("Create token")
 
 
-class RevokeTokenForm(FlaskForm):
-    submit = SubmitField("Revoke")
-
-
 class VerifyForm(FlaskForm):
     head = StringField(
         "Head recorded earlier (optional)",

@@ -17,6 +17,7 @@ from training.auth.decorators import role_required
 from training.auth.forms import PROFESSION_CHOICES
 from training.auth.models import User
 from training.extensions import db
+from training.forms import ActionForm
 from training.records import audit_log as log_service
 from training.records import tokens as token_service
 from training.records.exports import prepare_certificate_export, stream_response
@@ -34,7 +35,6 @@ from training.records.filters import (
 from training.records.forms import (
     AuditExportForm,
     ExportForm,
-    RevokeTokenForm,
     TokenForm,
     VerifyForm,
 )
@@ -164,14 +164,14 @@ def tokens_page():
         form=form if new_token is None else TokenForm(formdata=None),
         new_token=new_token,
         tokens=token_service.tokens_of(current_user),
-        revoke_form=RevokeTokenForm(),
+        revoke_form=ActionForm(),
     ), status
 
 
 @bp.route(f"/tokens/<int(max={MAX_ID}):token_id>/revoke", methods=["POST"])
 @auditor_only
 def revoke_token(token_id: int):
-    if not RevokeTokenForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     token = token_service.revoke_token(current_user, token_id)
     if token is None:

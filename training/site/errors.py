@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -48,7 +48,5 @@ def _http_error(err: HTTPException):
 
 def _server_error(err: Exception):
     db.session.rollback()
-    from flask import current_app
-
     current_app.logger.exception("Unhandled error")
     return _render(500, MESSAGES[500])
