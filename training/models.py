@@ -5,6 +5,10 @@ from quizzes.models import Attempt, Question, Quiz, Regrade, Response
 from training.audit.models import AuditEntry, AuditHead
 from training.auth.models import User, UserRole
 from training.certificates.models import Certificate
+from training.practical.models import (
+    AttendanceEntry, PracticalPlan, Seat, Skill, SupervisedSession, Workshop,
+)
+from training.practical.models import Assessment as SkillAssessment
 from training.progress.models import SignOff
 from training.records.models import ApiToken
 
@@ -12,4 +16,5 @@ __all__ = [
     "ApiToken", "Attempt", "AuditEntry", "AuditHead", "Certificate", "Course", "Enrolment",
     "Lesson", "LessonCompletion", "LessonRevision", "Module", "Question", "Quiz", "Regrade",
     "Response", "SignOff", "User", "UserRole",
+    "AttendanceEntry", "PracticalPlan", "Seat", "Skill", "SkillAssessment", "SupervisedSession", "Workshop",
 ]
