@@ -70,6 +70,9 @@ def register_blueprints(app: Flask) -> None:
     from training.certificates.events import connect_events
     from training.certificates.routes import bp as certificates_bp
     from training.certificates.verify_routes import bp as verify_bp
+    from training.practical import staff_routes  # noqa: F401 - adds the staff pages to the blueprint
+    from training.practical.providers import PROVIDERS as practical_providers
+    from training.practical.routes import bp as practical_bp
     from training.progress.routes import bp as progress_bp
     from training.records.api import bp as api_bp
     from training.records.routes import bp as records_bp
@@ -77,12 +80,16 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         site_bp, auth_bp, admin_bp, courses_bp, authoring_bp, quizzes_bp, quiz_authoring_bp, quiz_reports_bp,
-        progress_bp, certificates_bp, verify_bp, records_bp, api_bp,
+        progress_bp, certificates_bp, verify_bp, records_bp, api_bp, practical_bp,
     ):
         app.register_blueprint(blueprint)
     app.add_template_filter(render_markdown_cached, "markdown")
     app.add_template_global(module_links, "module_links")
     register_step_provider(app, quiz_steps)
+    from training.steps import register_step_provider as register_engine_step_provider
+
+    for provider in practical_providers:
+        register_engine_step_provider(app, provider)
     connect_events(app)
 
     from training.site.errors import register_error_handlers

@@ -5,10 +5,8 @@ from quizzes.models import Attempt, Question, Quiz, Regrade, Response
 from training.audit.models import AuditEntry, AuditHead
 from training.auth.models import User, UserRole
 from training.certificates.models import Certificate
-from training.practical.models import (
-    AttendanceEntry, PracticalPlan, Seat, Skill, SupervisedSession, Workshop,
-)
 from training.practical.models import Assessment as SkillAssessment
+from training.practical.models import AttendanceEntry, PracticalPlan, Seat, Skill, SupervisedSession, Workshop
 from training.progress.models import SignOff
 from training.records.models import ApiToken
 

@@ -20,6 +20,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("courses.catalogue", "Courses", ("trainee", "instructor")),
     NavItem("certificates.mine", "My certificates", ("trainee",)),
     NavItem("authoring.index", "Authoring", ("instructor",)),
+    NavItem("practical.index", "Practical", ("trainee", "instructor", "admin")),
     NavItem("progress.cohorts", "Cohorts", ("instructor",)),
     NavItem("records.certificates", "CE records", ("auditor",)),
     NavItem("records.audit_log", "Audit log", ("auditor",)),
