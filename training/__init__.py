@@ -50,6 +50,9 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
+    from training.notifications.jobs import init_jobs
+
+    init_jobs(app)
 
     from training.auth.session import configure_login
 
@@ -103,7 +106,10 @@ def register_commands(app: Flask) -> None:
     from training.audit.cli import audit_cli
     from training.auth.cli import users_cli
     from training.certificates.cli import certificates_cli
+    from training.notifications.cli import jobs_cli, mail_cli
     from training.seed import seed_demo_command
 
     for command in (users_cli, content_cli, quizzes_cli, audit_cli, certificates_cli, seed_demo_command):
+        app.cli.add_command(command)
+    for command in (jobs_cli, mail_cli):
         app.cli.add_command(command)

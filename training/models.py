@@ -3,8 +3,9 @@
 from modules.models import Course, Enrolment, Lesson, LessonCompletion, LessonRevision, Module
 from quizzes.models import Attempt, Question, Quiz, Regrade, Response
 from training.audit.models import AuditEntry, AuditHead
-from training.auth.models import User, UserRole
+from training.auth.models import LoginCounter, User, UserRole
 from training.certificates.models import Certificate
+from training.notifications.models import JobRun, NotificationPreference, OutboxMessage
 from training.practical.models import Assessment as SkillAssessment
 from training.practical.models import AttendanceEntry, PracticalPlan, Seat, Skill, SupervisedSession, Workshop
 from training.progress.models import SignOff
@@ -14,5 +15,6 @@ __all__ = [
     "ApiToken", "Attempt", "AuditEntry", "AuditHead", "Certificate", "Course", "Enrolment",
     "Lesson", "LessonCompletion", "LessonRevision", "Module", "Question", "Quiz", "Regrade",
     "Response", "SignOff", "User", "UserRole",
+    "JobRun", "LoginCounter", "NotificationPreference", "OutboxMessage",
     "AttendanceEntry", "PracticalPlan", "Seat", "Skill", "SkillAssessment", "SupervisedSession", "Workshop",
 ]
