@@ -16,6 +16,7 @@ from sqlalchemy import select
 from tests.practical.factories import enrolled_trainees, make_course, make_workshop
 from training.audit.models import AuditEntry
 from training.extensions import db
+from training.notifications.models import OutboxMessage
 from training.practical.errors import PracticalError
 from training.practical.models import Seat
 from training.practical.seats import cancel, register
@@ -123,3 +124,5 @@ def test_simultaneous_cancellations_never_promote_anyone_twice(app, make_user):
     assert sorted(promoted_ids) == sorted(waiting[:5])  # the first five in the queue, once each
     assert len(set(promoted_ids)) == 5
     assert after[waiting[5]].status == "waitlisted"
+    mails = db.session.scalars(select(OutboxMessage).where(OutboxMessage.template == "waitlist_promotion")).all()
+    assert sorted(m.user_id for m in mails) == sorted(waiting[:5])

@@ -10,6 +10,7 @@ from modules.services import complete_lesson
 from tests.practical.factories import enrol, enrolled_trainees, make_course, make_workshop
 from training.audit.models import AuditEntry
 from training.extensions import db
+from training.notifications.models import OutboxMessage
 from training.practical.models import Seat
 
 
@@ -49,6 +50,9 @@ def test_register_waitlist_cancel_promotes_first_waiting(lab, make_user, login, 
     page = clients[c.id].get(f"/practical/courses/{course.id}/sessions").get_data(as_text=True)
     assert "moved from the waitlist to a confirmed seat" in page
     assert [e.details["trainee_id"] for e in actions("workshop.promoted")] == [c.id]
+    [mail] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.template == "waitlist_promotion")).all()
+    assert mail.to_email == c.email and workshop.title in mail.subject
+    assert f"/practical/seats/{seat_of(c, workshop).id}/calendar.ics" in mail.text_body
     assert len(actions("workshop.registered")) == 4 and len(actions("workshop.cancelled")) == 1
     # cancelling twice is refused; someone else's booking is not found
     assert clients[b.id].post(f"/practical/seats/{seat_of(b, workshop).id}/cancel").status_code == 409

@@ -20,6 +20,7 @@ from training.database import utcnow
 from training.extensions import db
 from training.practical.errors import PracticalError
 from training.practical.models import Seat, SeatStatus, Workshop
+from training.practical.notices import tell_promoted
 from training.practical.prerequisites import check_prerequisites, missing_modules
 from training.practical.signals import seat_promoted
 
@@ -100,7 +101,7 @@ def register(user, workshop_id: int) -> Seat:
 def fill_free_seats(workshop: Workshop, *, actor=None) -> list[Seat]:
     """Give free seats to waiting trainees in queue order; those lacking a required module wait on.
 
-    The caller holds the workshop lock. Each promotion is audited and announced.
+    The caller holds the workshop lock. Each promotion is audited, mailed and announced.
     """
     promoted = []
     free = workshop.capacity - _count(workshop.id, CONFIRMED)
@@ -121,6 +122,7 @@ def fill_free_seats(workshop: Workshop, *, actor=None) -> list[Seat]:
         record_event("workshop.promoted", f"seat:{seat.id}",
                      {"workshop_id": workshop.id, "trainee_id": seat.user_id, "queue_number": seat.queue_number},
                      actor=actor)
+        tell_promoted(seat)
         seat_promoted.send(seat)
         promoted.append(seat)
     return promoted

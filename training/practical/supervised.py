@@ -22,6 +22,7 @@ from training.database import utcnow
 from training.extensions import db
 from training.practical.errors import PracticalError
 from training.practical.models import LogStatus, SupervisedSession
+from training.practical.notices import tell_decided
 from training.practical.signals import practical_changed, supervised_decided
 
 MAX_NOTE = 500
@@ -111,6 +112,7 @@ def decide(log_id: int, *, actor, countersign: bool, note: str = "") -> Supervis
     db.session.flush()
     record_event(f"supervised.{log.status}", f"supervised:{log.id}",
                  {"trainee_id": log.trainee_id, "course_id": log.course_id, "note": note}, actor=actor)
+    tell_decided(log)
     supervised_decided.send(log)
     practical_changed.send(None, user_id=log.trainee_id, course_id=log.course_id)
     return log
