@@ -154,6 +154,10 @@ def normalize_code(text: str) -> str | None:
     return _group(cleaned)
 
 
+#: fields added after certificates were first issued: absent from older snapshots
+OPTIONAL_FIELDS = frozenset({"practical_skills"})
+
+
 @dataclasses.dataclass(frozen=True)
 class CertificateSnapshot:
     """Everything printed on one certificate, frozen at issue time (see module docstring)."""
@@ -177,6 +181,9 @@ class CertificateSnapshot:
     completion_date: str  # ISO date, "2026-11-22"
     issued_at: str  # ISO 8601 UTC, seconds, "Z": "2026-11-22T14:03:05Z"
     supersedes: str = ""  # serial of the certificate this one replaces, or ""
+    #: rubric skills assessed competent, "; "-joined; left out of the signed bytes when empty,
+    #: so certificates issued before the rubric keep verifying
+    practical_skills: str = ""
 
     def __post_init__(self) -> None:
         """Refuse malformed data up front: a signed snapshot can never be corrected later."""
@@ -205,8 +212,12 @@ class CertificateSnapshot:
         return moment.replace(tzinfo=UTC)
 
     def to_dict(self) -> dict[str, str]:
-        """Plain dict (JSON-ready) with every field."""
-        return dataclasses.asdict(self)
+        """Plain dict (JSON-ready) with every field (an empty optional field is left out)."""
+        data = dataclasses.asdict(self)
+        for name in OPTIONAL_FIELDS:
+            if not data[name]:
+                del data[name]
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> CertificateSnapshot:
@@ -216,7 +227,7 @@ class CertificateSnapshot:
         not reproduce the signed bytes, so it is better to fail loudly.
         """
         expected = {f.name for f in dataclasses.fields(cls)}
-        keys = set(data)
+        keys = set(data) | (OPTIONAL_FIELDS & expected)
         if keys != expected:
             problems = []
             if missing := sorted(expected - keys):

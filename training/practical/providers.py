@@ -3,7 +3,8 @@
 Each provider reads a batch of trainees in a fixed number of queries (``load``) and turns
 the facts into one summary step per trainee (``steps``, pure). The evidence carries what the
 certificate freezes and what reports read: hours attended, competent skills, countersigned
-sessions. A course asks for the practical when it requires the practical or in-person hours.
+sessions. A course has the practical when it requires it (``requires_signoff``, the flag the
+former sign-off used); a course that requires it but has no rubric loaded is never complete.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from training.steps import Gate, StepKind, StepState, Target
 
 
 def practical_required(course) -> bool:
-    return bool(course.requires_signoff) or Decimal(course.practical_hours or 0) > 0
+    return bool(course.requires_signoff)
 
 
 def hours_text(minutes: int) -> str:
@@ -101,12 +102,16 @@ class RubricSteps:
         if not practical_required(course):
             return None
         skills = course_skills(course.id)
-        return (skills, latest_assessments(course.id, user_ids)) if skills else None
+        return skills, (latest_assessments(course.id, user_ids) if skills else {})
 
     def steps(self, course, facts, user_id: int) -> list[StepState]:
         if facts is None:
             return []
         skills, latest = facts
+        if not skills:
+            return [StepState(key="rubric", kind=self.kind, title="Practical skills", position=2, done=False,
+                              detail="no skills rubric is loaded for this course yet",
+                              evidence={"competent_skills": [], "required": 0, "competent_required": 0})]
         mine = latest.get(user_id, {})
         competent = [s for s in skills if (a := mine.get(s.id)) is not None and a.outcome == "competent"]
         required = [s for s in skills if s.required]
