@@ -53,6 +53,10 @@ class Config:
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per minute")
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute")
     VERIFY_LIMIT = os.environ.get("VERIFY_LIMIT", "30 per minute")
+    #: "database" or "limiter" (the RATELIMIT_STORAGE_URI store); chosen from that URI when empty
+    LOGIN_THROTTLE_STORE = os.environ.get("LOGIN_THROTTLE_STORE", "")
+    VERIFY_LINK_HOURS = int(os.environ.get("VERIFY_LINK_HOURS", "48"))
+    RESET_LINK_MINUTES = int(os.environ.get("RESET_LINK_MINUTES", "60"))
     #: requests per minute per API token
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
     #: bytes gathered before each chunk of a streamed export is sent

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from itertools import count
 
 import pytest
@@ -120,6 +121,9 @@ def make_user(app):
             "profession": "physical_therapist",
             "license_number": f"PT-{n:05d}",
             "license_state": "TX",
+            "given_names": "Test",
+            "family_name": f"User{n}",
+            "email_verified_at": datetime(2026, 1, 5, 9, 0),
         }
         values.update(fields)
         user = User(password_hash=_PASSWORD_HASH, **values)

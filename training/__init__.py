@@ -35,6 +35,9 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
     register_navigation(app)
     register_security(app)
+    from training.timezones import register_time_filters
+
+    register_time_filters(app)
     return app
 
 
@@ -51,8 +54,10 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     limiter.init_app(app)
     from training.notifications.jobs import init_jobs
+    from training.validators import install_single_line_rule
 
     init_jobs(app)
+    install_single_line_rule()
 
     from training.auth.session import configure_login
 
@@ -69,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from quizzes.reports import bp as quiz_reports_bp
     from quizzes.routes import bp as quizzes_bp
     from training.auth.admin_routes import bp as admin_bp
+    from training.auth.recovery_routes import bp as account_bp
     from training.auth.routes import bp as auth_bp
     from training.certificates.events import connect_events
     from training.certificates.routes import bp as certificates_bp
@@ -81,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         site_bp, auth_bp, admin_bp, courses_bp, authoring_bp, quizzes_bp, quiz_authoring_bp, quiz_reports_bp,
         progress_bp, certificates_bp, verify_bp, records_bp, api_bp,
+        account_bp,
     ):
         app.register_blueprint(blueprint)
     app.add_template_filter(render_markdown_cached, "markdown")
