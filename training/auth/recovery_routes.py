@@ -38,7 +38,7 @@ def check_inbox():
     return render_template("account/check_inbox.html")
 
 
-@bp.route("/verify/<token>", methods=["GET", "POST"])
+@bp.route("/email/verify/<token>", methods=["GET", "POST"])
 @public
 def verify_email(token: str):
     form = ActionForm()
@@ -55,7 +55,7 @@ def verify_email(token: str):
     return render_template("account/verify.html", form=form)
 
 
-@bp.route("/verify/resend", methods=["GET", "POST"])
+@bp.route("/email/verify/resend", methods=["GET", "POST"])
 @limiter.limit(_verify_limit, methods=["POST"])
 @public
 def resend_verification():
