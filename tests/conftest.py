@@ -121,11 +121,12 @@ def make_user(app):
             "profession": "physical_therapist",
             "license_number": f"PT-{n:05d}",
             "license_state": "TX",
-            "given_names": "Test",
-            "family_name": f"User{n}",
             "email_verified_at": datetime(2026, 1, 5, 9, 0),
         }
         values.update(fields)
+        if "given_names" not in values:  # as people confirm them: all but the last word, the last word
+            *given, family = values["name"].split()
+            values.update(given_names=" ".join(given), family_name=family)
         user = User(password_hash=_PASSWORD_HASH, **values)
         user.role_rows = [UserRole(role=r) for r in (roles or ("trainee",))]
         _db.session.add(user)
