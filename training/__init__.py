@@ -80,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     from training.certificates.routes import bp as certificates_bp
     from training.certificates.verify_routes import bp as verify_bp
     from training.notifications.routes import bp as notifications_bp
+    from training.personal_data.routes import bp as personal_data_bp
     from training.progress.routes import bp as progress_bp
     from training.records.api import bp as api_bp
     from training.records.routes import bp as records_bp
@@ -88,7 +89,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         site_bp, auth_bp, admin_bp, courses_bp, authoring_bp, quizzes_bp, quiz_authoring_bp, quiz_reports_bp,
         progress_bp, certificates_bp, verify_bp, records_bp, api_bp,
-        account_bp, notifications_bp,
+        account_bp, notifications_bp, personal_data_bp,
     ):
         app.register_blueprint(blueprint)
     app.add_template_filter(render_markdown_cached, "markdown")
