@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import frontmatter
+import yaml
 
 from quizzes.gift import parse_gift
 from quizzes.spec import QuestionType
@@ -202,3 +203,18 @@ def test_lessons_cite_full_references_and_no_internal_notes():
         for line in (s for s in sources.splitlines() if s.startswith("- ")):
             assert re.search(r"\b(19|20)\d\d\b", line), f"{page.name}: {line}"
         assert "cited second-hand" not in body, page.name
+
+
+def test_the_practical_rubric_assesses_every_technique_page_and_the_safety_skills():
+    rubric = yaml.safe_load((COURSE / "rubric.yaml").read_text(encoding="utf-8"))
+    skills = rubric["skills"]
+    assert len({s["key"] for s in skills}) == len(skills)
+    assert all(s["criteria"] and s["required"] is True for s in skills)
+    general = {s["key"] for s in skills if not s["region"]}
+    assert {"clean-needle-technique-and-hand-hygiene", "needle-selection-depth-and-angle",
+            "sharps-handling-and-disposal", "recognition-and-management-of-adverse-events"} <= general
+    regional = " ".join(s["title"] for s in skills if s["region"]).lower()
+    for page in sorted(COURSE.glob("0[78]-*/[0-9][0-9]-*.md")):
+        title = frontmatter.load(page).metadata["title"].lower()
+        missing = [w for w in re.findall(r"[a-z]+", title) if len(w) > 3 and w not in regional]
+        assert not missing, f"{page.name}: no practical skill assesses {missing}"
