@@ -35,6 +35,9 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
     register_navigation(app)
     register_security(app)
+    from training.timezones import register_time_filters
+
+    register_time_filters(app)
     return app
 
 
@@ -51,8 +54,10 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     limiter.init_app(app)
     from training.notifications.jobs import init_jobs
+    from training.validators import install_single_line_rule
 
     init_jobs(app)
+    install_single_line_rule()
 
     from training.auth.session import configure_login
 
@@ -70,10 +75,13 @@ def register_blueprints(app: Flask) -> None:
     from quizzes.routes import bp as quizzes_bp
     from quizzes.steps import ModuleQuizSteps
     from training.auth.admin_routes import bp as admin_bp
+    from training.auth.recovery_routes import bp as account_bp
     from training.auth.routes import bp as auth_bp
     from training.certificates.events import connect_events
     from training.certificates.routes import bp as certificates_bp
     from training.certificates.verify_routes import bp as verify_bp
+    from training.notifications.routes import bp as notifications_bp
+    from training.personal_data.routes import bp as personal_data_bp
     from training.practical import staff_routes  # noqa: F401 - adds the staff pages to the blueprint
     from training.practical.providers import PROVIDERS as practical_providers
     from training.practical.routes import bp as practical_bp
@@ -86,7 +94,8 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         site_bp, auth_bp, admin_bp, courses_bp, authoring_bp, quizzes_bp, quiz_authoring_bp, quiz_reports_bp,
-        progress_bp, certificates_bp, verify_bp, records_bp, api_bp, practical_bp,
+        progress_bp, certificates_bp, verify_bp, records_bp, api_bp,
+        account_bp, notifications_bp, personal_data_bp, practical_bp,
     ):
         app.register_blueprint(blueprint)
     app.add_template_filter(render_markdown_cached, "markdown")
@@ -96,10 +105,23 @@ def register_blueprints(app: Flask) -> None:
     for provider in (LessonSteps(), ModuleQuizSteps(), *practical_providers):
         register_step_provider(app, provider)
     connect_events(app)
+    register_jobs(app)
 
     from training.site.errors import register_error_handlers
 
     register_error_handlers(app)
+
+
+def register_jobs(app: Flask) -> None:
+    """Scheduled work, run by `flask jobs worker` (see training/notifications/jobs.py)."""
+    from datetime import timedelta
+
+    from quizzes.attempts import close_expired_attempts
+    from training.auth.throttle import prune_login_counters
+    from training.notifications.jobs import register_periodic_job
+
+    register_periodic_job(app, "close-expired-attempts", close_expired_attempts, every=timedelta(minutes=1))
+    register_periodic_job(app, "prune-login-counters", prune_login_counters, every=timedelta(hours=1))
 
 
 def register_commands(app: Flask) -> None:

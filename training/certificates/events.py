@@ -17,7 +17,9 @@ from modules.services import lesson_completed
 from quizzes.models import Attempt, Quiz
 from quizzes.signals import attempt_graded, question_regraded
 from training.auth.models import User
+from training.certificates.notify import on_certificate_issued
 from training.certificates.services import issue_certificate_if_complete
+from training.certificates.signals import certificate_issued
 from training.extensions import db
 from training.practical.signals import practical_changed
 
@@ -28,6 +30,7 @@ def connect_events(app: Flask) -> None:
     attempt_graded.connect(on_attempt_graded)
     question_regraded.connect(on_question_regraded)
     practical_changed.connect(on_practical_changed)
+    certificate_issued.connect(on_certificate_issued)
 
 
 def check_completion(user_id: int, course_id: int, trigger: str) -> None:
