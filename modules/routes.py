@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -26,8 +26,16 @@ from training.progress.engine import Progress, Step, course_progress
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
 READERS = ("trainee", "instructor")
-#: how the lesson page's script reports time (seconds); it never claims more than the server takes
-HEARTBEAT = {"interval": 15, "idle": 120, "max": MAX_BEAT_SECONDS}
+#: seconds between the lesson page's heartbeats unless LESSON_HEARTBEAT_SECONDS says otherwise
+HEARTBEAT_SECONDS = 15
+#: no input for this long (seconds) and the page stops counting: the reader has walked away
+IDLE_SECONDS = 120
+
+
+def heartbeat_settings() -> dict[str, int]:
+    """How the lesson page's script reports time; it never claims more than the server takes."""
+    interval = int(current_app.config.get("LESSON_HEARTBEAT_SECONDS", HEARTBEAT_SECONDS))
+    return {"interval": interval, "idle": IDLE_SECONDS, "max": MAX_BEAT_SECONDS}
 
 
 class Reading(NamedTuple):
@@ -110,7 +118,7 @@ def _lesson_page(reading: Reading, *, refusal: str = "", status: int = 200):
         lesson=reading.lesson, revision=revision, previous=previous, following=following,
         enrolled=reading.enrolled, seat=SeatTime(reading.step.evidence["active_seconds"],
                                                  reading.step.evidence["required_seconds"]),
-        refusal=refusal, form=ActionForm(), heartbeat=HEARTBEAT,
+        refusal=refusal, form=ActionForm(), heartbeat=heartbeat_settings(),
     ), status
 
 

@@ -26,7 +26,7 @@ DEFAULT_SEAT_TIME_PERCENT = 50
 #: the page beats every 15 s; a claim above this is not from the page
 MAX_BEAT_SECONDS = 60
 #: beats closer together than this (after the first) are refused as too frequent
-MIN_BEAT_INTERVAL = 3
+MIN_BEAT_INTERVAL = 2
 #: an "opened" beat restarts a clock idle for longer than this
 STALE_CLOCK_SECONDS = MAX_BEAT_SECONDS
 
