@@ -266,3 +266,22 @@ def cohort_progress(course: Any, user_ids: Sequence[int], *,
 def course_progress(course: Any, user_id: int, *, ignore_locks: bool = False) -> Progress:
     """One trainee's progress in ``course``: the same path as a cohort of one."""
     return cohort_progress(course, [user_id], ignore_locks=ignore_locks)[user_id]
+
+
+def progress_in_courses(courses: Sequence[Any], user_id: int) -> dict[int, Progress]:
+    """One trainee's progress in several courses (a dashboard, a trainee's record).
+
+    A provider that offers ``load_courses(courses, user_ids)`` loads every course in one
+    batch, so the query count does not grow with the number of courses; others are asked
+    once per course with ``load``.
+    """
+    states: dict[int, list[StepState]] = {course.id: [] for course in courses}
+    for provider in registered_providers(current_app):
+        if hasattr(provider, "load_courses"):
+            facts = provider.load_courses(list(courses), [user_id])
+        else:
+            facts = {course.id: provider.load(course, [user_id]) for course in courses}
+        for course in courses:
+            states[course.id].extend(provider.steps(course, facts[course.id], user_id))
+    return {course.id: evaluate(course_shape(course), states[course.id], user_id=user_id)
+            for course in courses}

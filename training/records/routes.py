@@ -18,6 +18,7 @@ from training.auth.forms import PROFESSION_CHOICES
 from training.auth.models import User
 from training.extensions import db
 from training.forms import ActionForm
+from training.progress.services import STATUS_LABELS
 from training.records import audit_log as log_service
 from training.records import tokens as token_service
 from training.records.exports import prepare_certificate_export, stream_response
@@ -95,7 +96,8 @@ def trainees():
 @auditor_only
 def trainee(user_id: int):
     user = db.get_or_404(User, user_id)
-    return render_template("records/trainee.html", record=trainee_record(user))
+    return render_template("records/trainee.html", record=trainee_record(user),
+                           labels=STATUS_LABELS)
 
 
 @bp.route("/audit")
