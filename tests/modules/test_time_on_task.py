@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from modules import seat_time
 from modules.models import ActivityClock, Enrolment, LessonCompletion, LessonTime
 from tests.modules.builders import build_course, lessons_of
+from training.audit.models import AuditEntry
 from training.extensions import db
 
 T0 = datetime(2026, 3, 2, 9, 0, 0)
@@ -210,3 +211,8 @@ def test_instructors_set_the_rule_in_the_course_form(client, login, instructor):
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(type(course), course.id).seat_time_percent == 75
+    [entry] = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "course.seat_time_changed")).all()
+    assert {k: entry.details[k] for k in ("code", "from", "to")} == {
+        "code": course.code, "from": 0, "to": 75}
+    assert entry.actor == instructor.email
