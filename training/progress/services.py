@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from modules.models import Course, Enrolment, Module
 from training.extensions import db
-from training.progress.engine import Progress, course_progress
+from training.progress.engine import Progress, course_progress, progress_in_courses
 
 STATUS_LABELS = {
     "in_progress": "In progress",
@@ -56,7 +56,8 @@ def dashboard(user) -> list[DashboardItem]:
                  .selectinload(Module.lessons))
         .order_by(Enrolment.enrolled_at, Enrolment.id)
     ).all()
-    return [DashboardItem(e, course_progress(e.course, user.id)) for e in enrolments]
+    every = progress_in_courses([e.course for e in enrolments], user.id)
+    return [DashboardItem(e, every[e.course_id]) for e in enrolments]
 
 
 def lock_enrolment(user_id: int, course_id: int) -> Enrolment | None:
