@@ -36,6 +36,15 @@ def missing_modules(user_id: int, workshop) -> list:
                   key=lambda m: m.position)
 
 
+def missing_by_workshop(user_id: int, course, workshops) -> dict[int, list]:
+    """{workshop id: modules still to pass} for several sessions of one course, in fixed queries."""
+    required = {m for w in workshops for m in (w.required_module_ids or [])}
+    passed = passed_module_ids(user_id, course, required)
+    by_id = sorted(course.modules, key=lambda m: m.position)
+    return {w.id: [m for m in by_id if m.id in (w.required_module_ids or []) and m.id not in passed]
+            for w in workshops if w.required_module_ids}
+
+
 def check_prerequisites(user_id: int, workshop) -> None:
     """Raise a clear error naming the modules still to pass."""
     missing = missing_modules(user_id, workshop)
