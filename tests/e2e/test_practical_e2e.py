@@ -83,6 +83,7 @@ def test_waitlisted_then_promoted_then_calendar(page, browser, live_server, live
     expect(page.get_by_text("moved from the waitlist to a confirmed seat")).to_be_visible()
     page.goto("/dashboard")
     expect(page.get_by_text("Lab on")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="you moved from the waitlist")).to_be_visible()
     page.goto(f"/practical/courses/{course_id}/sessions")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Add to calendar (.ics)").click()

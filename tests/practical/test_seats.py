@@ -50,6 +50,8 @@ def test_register_waitlist_cancel_promotes_first_waiting(lab, make_user, login, 
     assert seat_of(d, workshop).status == "waitlisted"
     page = clients[c.id].get(f"/practical/courses/{course.id}/sessions").get_data(as_text=True)
     assert "moved from the waitlist to a confirmed seat" in page
+    dashboard = clients[c.id].get("/dashboard").get_data(as_text=True)
+    assert "you moved from the waitlist to a confirmed seat" in dashboard and workshop.title in dashboard
     assert [e.details["trainee_id"] for e in actions("workshop.promoted")] == [c.id]
     [mail] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.template == "waitlist_promotion")).all()
     assert mail.to_email == c.email and workshop.title in mail.subject

@@ -213,6 +213,16 @@ def waitlist_places(seats) -> dict[int, int]:
     return {s.id: queues[s.workshop_id].index(s.queue_number) + 1 for s in waiting}
 
 
+def promoted_seats(user_id: int) -> list[Seat]:
+    """Upcoming seats the trainee got from a waitlist: the dashboard tells them (one query)."""
+    return list(db.session.scalars(
+        select(Seat).join(Workshop)
+        .where(Seat.user_id == user_id, Seat.status == CONFIRMED, Seat.promoted_at.is_not(None),
+               Workshop.starts_at > utcnow())
+        .options(selectinload(Seat.workshop)).order_by(Workshop.starts_at)
+    ))
+
+
 def seats_of(user_id: int, course_ids=None) -> list[Seat]:
     """The trainee's bookings (not cancelled), soonest session first, workshops loaded."""
     stmt = (

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from training.auth.decorators import role_required
+from training.practical.seats import promoted_seats
 from training.progress import services
 from training.progress.cohort import STATUSES, course_overview, load_cohort, load_course
 
@@ -16,7 +17,7 @@ bp = Blueprint("progress", __name__)
 @role_required("trainee")
 def dashboard():
     return render_template("progress/dashboard.html", items=services.dashboard(current_user),
-                           labels=services.STATUS_LABELS)
+                           labels=services.STATUS_LABELS, promoted=promoted_seats(current_user.id))
 
 
 @bp.route("/cohorts")
