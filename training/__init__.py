@@ -104,6 +104,10 @@ def register_blueprints(app: Flask) -> None:
     # the practical's attendance, rubric and supervised sessions replace the former free-typed sign-off
     for provider in (LessonSteps(), ModuleQuizSteps(), *practical_providers):
         register_step_provider(app, provider)
+    from training.personal_data.export import register_personal_data_section
+    from training.practical.personal_data import collect_practical
+
+    register_personal_data_section(app, "practical", collect_practical)
     connect_events(app)
     register_jobs(app)
 
