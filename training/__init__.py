@@ -70,6 +70,8 @@ def register_blueprints(app: Flask) -> None:
     from training.certificates.events import connect_events
     from training.certificates.routes import bp as certificates_bp
     from training.certificates.verify_routes import bp as verify_bp
+    from training.jurisdictions.routes import bp as jurisdictions_bp
+    from training.jurisdictions.routes import verify_bp as pack_verify_bp
     from training.progress.routes import bp as progress_bp
     from training.records.api import bp as api_bp
     from training.records.routes import bp as records_bp
@@ -78,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         site_bp, auth_bp, admin_bp, courses_bp, authoring_bp, quizzes_bp, quiz_authoring_bp, quiz_reports_bp,
         progress_bp, certificates_bp, verify_bp, records_bp, api_bp,
+        jurisdictions_bp, pack_verify_bp,
     ):
         app.register_blueprint(blueprint)
     app.add_template_filter(render_markdown_cached, "markdown")
@@ -96,7 +99,9 @@ def register_commands(app: Flask) -> None:
     from training.audit.cli import audit_cli
     from training.auth.cli import users_cli
     from training.certificates.cli import certificates_cli
+    from training.jurisdictions.cli import jurisdictions_cli
     from training.seed import seed_demo_command
 
     for command in (users_cli, content_cli, quizzes_cli, audit_cli, certificates_cli, seed_demo_command):
         app.cli.add_command(command)
+    app.cli.add_command(jurisdictions_cli)

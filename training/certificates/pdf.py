@@ -27,7 +27,7 @@ from fpdf import FPDF
 
 from .snapshot import CertificateSnapshot
 
-__all__ = ["FONT_DIRS", "render_certificate_pdf"]
+__all__ = ["FONT_DIRS", "draw_qr", "render_certificate_pdf", "use_font"]
 
 FONT_DIRS = (
     Path("/usr/share/fonts/truetype/liberation"),  # apt: fonts-liberation
@@ -135,6 +135,10 @@ def _use_font(pdf: FPDF, family: str, style: str, size: float, text: str) -> str
     return "".join(chars)
 
 
+#: shared with other signed documents (evidence packs) so they draw names the same way
+use_font = _use_font
+
+
 def _text(pdf: FPDF, text: str, y: float, face: tuple[str, str], size: float, *,
           color: tuple[int, int, int] = INK, x: float = 0, w: float = PAGE_W,
           align: str = "C", min_size: float = 0, spacing: float = 0) -> None:
@@ -180,6 +184,9 @@ def _draw_qr(pdf: FPDF, url: str, x: float, y: float, size: float) -> None:
     pdf.set_fill_color(*INK)
     for r, start, length in runs:  # rows overlap slightly so no hairlines appear
         pdf.rect(x + start * m, y + r * m, length * m, m + 0.03, style="F")
+
+
+draw_qr = _draw_qr
 
 
 def _diamond(pdf: FPDF, x: float, y: float, r: float) -> None:

@@ -19,6 +19,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("progress.dashboard", "My progress", ("trainee",)),
     NavItem("courses.catalogue", "Courses", ("trainee", "instructor")),
     NavItem("certificates.mine", "My certificates", ("trainee",)),
+    NavItem("jurisdictions.mine", "Where can I practise?", ("trainee",)),
     NavItem("authoring.index", "Authoring", ("instructor",)),
     NavItem("progress.cohorts", "Cohorts", ("instructor",)),
     NavItem("records.certificates", "CE records", ("auditor",)),

@@ -1,0 +1,120 @@
+"""What a trainee has to show: the plain values the evaluator reads, and the one loader of them.
+
+The evaluator never queries; :func:`gather_evidence` reads everything once (a fixed number of
+queries) so every jurisdiction is judged from the same facts. Hours come from the trainee's
+valid certificates, i.e. from what the completion rules already accepted and froze, rather
+than from a second reading of lessons and sign-offs; competency determinations are the
+instructors' passing practical sign-offs. A kind of evidence the platform does not record is
+``None`` (not an empty tuple), so a rule that needs it is "unknown", never "not met" or "met".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from modules.models import Course
+from training.certificates.models import Certificate
+from training.extensions import db
+from training.jurisdictions.rules import Modality
+from training.progress.models import SignOff
+
+
+@dataclass(frozen=True)
+class CertificateEvidence:
+    serial: str
+    verification_code: str
+    course_code: str
+    course_title: str
+    completion_date: date
+    online_hours: Decimal
+    practical_hours: Decimal
+
+
+@dataclass(frozen=True)
+class HoursEvidence:
+    modality: str
+    hours: Decimal
+    on: date
+    #: what the hours are, as shown in the evidence pack ("DN-101 online contact hours")
+    description: str
+    #: the certificate serial (or session reference) the hours come from
+    reference: str
+
+
+@dataclass(frozen=True)
+class CompetencyEvidence:
+    skill: str
+    assessor: str
+    on: date
+    course_code: str
+
+
+@dataclass(frozen=True)
+class SupervisedSessionEvidence:
+    on: date
+    supervisor: str
+    countersigned_on: date | None
+    setting: str = ""
+    region: str = ""
+
+
+@dataclass(frozen=True)
+class TraineeEvidence:
+    profession: str | None
+    license_state: str | None
+    licensed_since: date | None
+    certificates: tuple[CertificateEvidence, ...] = ()
+    hours: tuple[HoursEvidence, ...] = ()
+    competencies: tuple[CompetencyEvidence, ...] = ()
+    #: None while the platform keeps no supervised-session log
+    supervised_sessions: tuple[SupervisedSessionEvidence, ...] | None = None
+
+
+def _certificate_evidence(rows: list[Certificate]) -> tuple[list[CertificateEvidence], list[HoursEvidence]]:
+    certificates, hours = [], []
+    for row in rows:
+        snap = row.snapshot
+        item = CertificateEvidence(
+            serial=row.serial, verification_code=row.verification_code, course_code=snap["course_code"],
+            course_title=snap["course_title"], completion_date=row.completion_date,
+            online_hours=Decimal(snap["online_hours"]), practical_hours=Decimal(snap["practical_hours"]),
+        )
+        certificates.append(item)
+        for modality, amount, label in ((Modality.ONLINE, item.online_hours, "online contact hours"),
+                                        (Modality.IN_PERSON, item.practical_hours, "in-person practical hours")):
+            if amount > 0:
+                hours.append(HoursEvidence(modality.value, amount, item.completion_date,
+                                           f"{item.course_code} {label}", item.serial))
+    return certificates, hours
+
+
+def gather_evidence(user) -> TraineeEvidence:
+    """Everything on file for ``user`` that a jurisdiction rule can ask about (two queries)."""
+    rows = db.session.scalars(
+        select(Certificate).where(
+            Certificate.user_id == user.id, Certificate.is_current.is_(True),
+            Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None),
+        ).order_by(Certificate.completion_date, Certificate.id)
+    ).all()
+    certificates, hours = _certificate_evidence(list(rows))
+    signoffs = db.session.execute(
+        select(SignOff.checklist, SignOff.instructor_name, SignOff.evaluated_on, Course.code)
+        .join(Course, Course.id == SignOff.course_id)
+        .where(SignOff.trainee_id == user.id, SignOff.outcome == "pass")
+        .order_by(SignOff.evaluated_on, SignOff.id)
+    ).all()
+    competencies = [
+        CompetencyEvidence(skill, instructor, evaluated_on, code)
+        for checklist, instructor, evaluated_on, code in signoffs
+        for skill, ticked in (checklist or {}).items() if ticked
+    ]
+    return TraineeEvidence(
+        profession=user.profession, license_state=user.license_state, licensed_since=user.licensed_since,
+        certificates=tuple(certificates), hours=tuple(hours), competencies=tuple(competencies),
+        supervised_sessions=None,
+    )
+
