@@ -25,7 +25,7 @@ def test_load_is_idempotent_and_audited(app):
     loaded = counts()
     assert loaded == (51, 12)
     second = runner.invoke(args=["jurisdictions", "load"])
-    assert second.exit_code == 0 and "0 rule version(s) added, 12 unchanged" in second.output
+    assert second.exit_code == 0 and "0 rule version(s) added, 0 closed, 12 unchanged" in second.output
     assert counts() == loaded
     actions = db.session.scalars(select(AuditEntry.action)).all()
     assert actions.count("jurisdictions.rules_loaded") == 1

@@ -47,9 +47,11 @@ def load_command(folder: Path | None) -> None:
     db.session.commit()
     click.echo(f"Loaded: {len(report.jurisdictions_added)} jurisdiction(s) added, "
                f"{len(report.jurisdictions_updated)} updated, {len(report.rules_added)} rule version(s) added, "
-               f"{report.unchanged} unchanged.")
+               f"{len(report.rules_closed)} closed, {report.unchanged} unchanged.")
     for label in report.rules_added:
         click.echo(f"  + {label}")
+    for label in report.rules_closed:
+        click.echo(f"  closed {label}")
 
 
 @jurisdictions_cli.command("verify")

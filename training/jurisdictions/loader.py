@@ -1,8 +1,9 @@
 """Loading the checked rule files into the database: idempotent, all or nothing, append-only.
 
 A loaded rule version is never changed: evidence packs point at it and must keep showing the
-rule they were evaluated against. Changing a published figure therefore means adding a new
-version with its own effective dates; a file that alters a loaded version is refused whole.
+rule they were evaluated against. Changing a published figure therefore means closing the old
+version (giving its open ``effective_to`` a date, the one change allowed) and adding a new
+version from the next day; a file that alters a loaded version otherwise is refused whole.
 """
 
 from __future__ import annotations
@@ -26,16 +27,18 @@ class LoadReport:
     jurisdictions_added: list[str] = field(default_factory=list)
     jurisdictions_updated: list[str] = field(default_factory=list)
     rules_added: list[str] = field(default_factory=list)
+    rules_closed: list[str] = field(default_factory=list)
     unchanged: int = 0
 
     @property
     def changed(self) -> bool:
-        return bool(self.jurisdictions_added or self.jurisdictions_updated or self.rules_added)
+        return bool(self.jurisdictions_added or self.jurisdictions_updated or self.rules_added or self.rules_closed)
 
 
 def content_hash(rule: RuleVersion) -> str:
-    """SHA-256 of the rule's canonical JSON: equal content, equal hash."""
-    text = json.dumps(rule.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """SHA-256 of the rule's canonical JSON without its end date (closing a version is allowed)."""
+    content = {k: v for k, v in rule.to_dict().items() if k != "effective_to"}
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -66,8 +69,14 @@ def load_rules(folder: Path | None = None, *, actor=None) -> LoadReport:
         if _apply_jurisdiction(jurisdiction, spec) and spec.code not in report.jurisdictions_added:
             report.jurisdictions_updated.append(spec.code)
         for rule in spec.rules:
-            if (spec.code, rule.profession, rule.version) in stored:
-                report.unchanged += 1
+            row = stored.get((spec.code, rule.profession, rule.version))
+            if row is not None:
+                if row.effective_to != rule.effective_to:  # checked above: only closing gets here
+                    row.effective_to = rule.effective_to
+                    row.definition = rule.to_dict()
+                    report.rules_closed.append(f"{_label(rule)} to {rule.effective_to}")
+                else:
+                    report.unchanged += 1
                 continue
             db.session.add(JurisdictionRule(
                 jurisdiction=jurisdiction, profession=rule.profession, version=rule.version,
@@ -81,6 +90,7 @@ def load_rules(folder: Path | None = None, *, actor=None) -> LoadReport:
             "jurisdictions_added": report.jurisdictions_added,
             "jurisdictions_updated": report.jurisdictions_updated,
             "rules_added": report.rules_added,
+            "rules_closed": report.rules_closed,
         }, actor=actor)
     db.session.flush()
     return report
@@ -91,11 +101,16 @@ def _refuse_changed_versions(specs: list[JurisdictionSpec], stored: dict) -> Non
     for spec in specs:
         for rule, line in zip(spec.rules, spec.rule_lines, strict=True):
             row = stored.get((spec.code, rule.profession, rule.version))
-            if row is not None and row.content_hash != content_hash(rule):
+            if row is None:
+                continue
+            if row.content_hash != content_hash(rule):
                 problems.append(Problem(spec.file, line, (
                     f"{_label(rule)} is already loaded with other content; loaded versions never change "
                     f"(evaluations refer to them): close it with effective_to and add version "
                     f"{rule.version + 1}")))
+            elif row.effective_to is not None and row.effective_to != rule.effective_to:
+                problems.append(Problem(spec.file, line, (
+                    f"{_label(rule)} was loaded ending {row.effective_to}; a version's end date is set once")))
     if problems:
         raise RuleFilesError(problems)
 
