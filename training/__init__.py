@@ -57,6 +57,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from modules.approval_routes import bp as approvals_bp
     from modules.authoring import bp as authoring_bp
     from modules.progress import register_step_provider
     from modules.rendering import render_markdown_cached
@@ -74,13 +75,14 @@ def register_blueprints(app: Flask) -> None:
     from training.jurisdictions.routes import verify_bp as pack_verify_bp
     from training.progress.routes import bp as progress_bp
     from training.records.api import bp as api_bp
+    from training.records.roster_routes import bp as rosters_bp
     from training.records.routes import bp as records_bp
     from training.site.routes import bp as site_bp
 
     for blueprint in (
         site_bp, auth_bp, admin_bp, courses_bp, authoring_bp, quizzes_bp, quiz_authoring_bp, quiz_reports_bp,
         progress_bp, certificates_bp, verify_bp, records_bp, api_bp,
-        jurisdictions_bp, pack_verify_bp,
+        jurisdictions_bp, pack_verify_bp, approvals_bp, rosters_bp,
     ):
         app.register_blueprint(blueprint)
     app.add_template_filter(render_markdown_cached, "markdown")

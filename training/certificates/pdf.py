@@ -251,6 +251,8 @@ def _details(pdf: FPDF, s: CertificateSnapshot) -> None:
     ]
     if s.supersedes:
         rows.append(("Replaces certificate", s.supersedes, ("Helvetica", "B")))
+    if s.board_approvals:  # printed in full under the hours instead of the provider's own number
+        rows = [row for row in rows if row[0] != "Provider approval no."]
     for i, (label, value, face) in enumerate(rows):
         y = 160 + i * 5.8
         _text(pdf, label, y, ("Helvetica", ""), 8, color=MUTED, x=22, w=36, align="L")
@@ -328,6 +330,9 @@ def render_certificate_pdf(
           min_size=11)
     _text(pdf, f"Course code: {s.course_code}", 112.5, ("Helvetica", ""), 9, color=MUTED)
     _hours_panel(pdf, s)
+    if s.board_approvals:
+        _text(pdf, f"Approved by: {s.board_approvals}", 151, ("Helvetica", ""), 8, color=INK, x=22,
+              w=PAGE_W - 44, min_size=5.5)
     _details(pdf, s)
     _seal(pdf)
     _verification(pdf, verify_url)

@@ -20,6 +20,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from modules.approval_services import approvals_valid_on
 from modules.models import Course
 from training.audit import record_event
 from training.certificates.keys import signing_key
@@ -29,6 +30,7 @@ from training.certificates.snapshot import (
     CertificateSnapshot,
     canonical_json,
     credit_fields,
+    format_hours,
     format_issued_at,
     new_serial,
     new_verification_code,
@@ -90,6 +92,15 @@ def build_snapshot(
         completion_date=completion_date.isoformat(),
         issued_at=format_issued_at(issued_at.replace(tzinfo=UTC)),
         supersedes=supersedes,
+        board_approvals=approvals_text(approvals_valid_on(course.id, completion_date)),
+    )
+
+
+def approvals_text(approvals) -> str:
+    """How a certificate prints the boards' approvals, e.g. "Florida Board (FL) no. 20-1234, 24 h"."""
+    return "; ".join(
+        f"{a.board} ({a.jurisdiction}) no. {a.approval_number}, {format_hours(Decimal(a.hours_approved))} h"
+        for a in approvals
     )
 
 

@@ -177,6 +177,8 @@ class CertificateSnapshot:
     completion_date: str  # ISO date, "2026-11-22"
     issued_at: str  # ISO 8601 UTC, seconds, "Z": "2026-11-22T14:03:05Z"
     supersedes: str = ""  # serial of the certificate this one replaces, or ""
+    #: the boards' approvals valid on the completion day ("Board (FL) no. X, 24 h; ..."), or ""
+    board_approvals: str = ""
 
     def __post_init__(self) -> None:
         """Refuse malformed data up front: a signed snapshot can never be corrected later."""
@@ -205,8 +207,13 @@ class CertificateSnapshot:
         return moment.replace(tzinfo=UTC)
 
     def to_dict(self) -> dict[str, str]:
-        """Plain dict (JSON-ready) with every field."""
-        return dataclasses.asdict(self)
+        """Plain dict (JSON-ready) with every field; fields added later are left out while empty,
+        so certificates issued before they existed keep exactly the bytes that were signed."""
+        data = dataclasses.asdict(self)
+        for name in LATER_FIELDS:
+            if not data[name]:
+                del data[name]
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> CertificateSnapshot:
@@ -216,7 +223,7 @@ class CertificateSnapshot:
         not reproduce the signed bytes, so it is better to fail loudly.
         """
         expected = {f.name for f in dataclasses.fields(cls)}
-        keys = set(data)
+        keys = set(data) | (set(LATER_FIELDS) & expected)
         if keys != expected:
             problems = []
             if missing := sorted(expected - keys):
@@ -225,6 +232,10 @@ class CertificateSnapshot:
                 problems.append(f"unknown keys: {', '.join(unknown)}")
             raise ValueError("; ".join(problems))
         return cls(**data)  # type: ignore[arg-type]  # types are checked in __post_init__
+
+
+#: fields added after certificates were first issued: optional in stored snapshots
+LATER_FIELDS = ("board_approvals",)
 
 
 def _is_iso_date(text: str) -> bool:

@@ -24,6 +24,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("progress.cohorts", "Cohorts", ("instructor",)),
     NavItem("records.certificates", "CE records", ("auditor",)),
     NavItem("records.audit_log", "Audit log", ("auditor",)),
+    NavItem("rosters.index", "Board rosters", ("auditor",)),
     NavItem("records.tokens", "API tokens", ("auditor",)),
     NavItem("admin.users", "Users", ("admin",)),
     NavItem("certificates.admin_list", "Certificates", ("admin",)),
