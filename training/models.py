@@ -1,7 +1,16 @@
 """Every model of every feature, imported once so migrations and create_all see them all."""
 
 from modules.approvals import CourseApproval
-from modules.models import Course, Enrolment, Lesson, LessonCompletion, LessonRevision, Module
+from modules.models import (
+    ActivityClock,
+    Course,
+    Enrolment,
+    Lesson,
+    LessonCompletion,
+    LessonRevision,
+    LessonTime,
+    Module,
+)
 from quizzes.models import Attempt, Question, Quiz, Regrade, Response
 from training.audit.models import AuditEntry, AuditHead
 from training.auth.models import User, UserRole
@@ -15,4 +24,5 @@ __all__ = [
     "Lesson", "LessonCompletion", "LessonRevision", "Module", "Question", "Quiz", "Regrade",
     "Response", "SignOff", "User", "UserRole",
     "BoardReport", "CourseApproval", "EvidencePack", "Jurisdiction", "JurisdictionRule",
+    "ActivityClock", "LessonTime",
 ]

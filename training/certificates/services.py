@@ -37,7 +37,8 @@ from training.certificates.snapshot import (
 )
 from training.database import utcnow
 from training.extensions import db
-from training.progress.services import course_progress, latest_passing_signoff, lock_enrolment
+from training.progress.engine import course_progress
+from training.progress.services import latest_passing_signoff, lock_enrolment
 
 MAX_REASON = 500
 
@@ -153,7 +154,7 @@ def issue_certificate_if_complete(user, course: Course, *, trigger: str = "") ->
     existing = current_certificate(user.id, course.id)  # issued while we waited for the lock
     if existing is not None:
         return existing
-    if not course_progress(course, user, enrolment).complete:
+    if not course_progress(course, user.id).complete:
         return None
     now = utcnow().replace(microsecond=0)
     completed = enrolment.completed_at or now
