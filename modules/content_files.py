@@ -20,8 +20,10 @@ MAX_TITLE = 200
 MAX_SLUG = 80
 COURSE_KEYS = {
     "code", "slug", "title", "provider", "approval_number", "practical_hours",
-    "requires_signoff", "signoff_checklist",
+    "requires_signoff",
 }
+#: the former free-typed practical checklist; the rubric (rubric.yaml, read by the practical) replaces it
+COURSE_OPTIONAL_KEYS = {"signoff_checklist"}
 #: ``quiz`` belongs to the quiz layer, which reads it from the same file
 MODULE_KEYS = {"title", "slug", "objectives"}
 MODULE_OPTIONAL_KEYS = {"quiz"}
@@ -175,7 +177,7 @@ def read_course_dir(path: Path) -> tuple[CourseSpec | None, list[Problem]]:
     reader = _Reader(path.parent)
     course_file = path / "course.md"
     name = reader.name(course_file)
-    parsed = reader.read(course_file, COURSE_KEYS)
+    parsed = reader.read(course_file, COURSE_KEYS, COURSE_OPTIONAL_KEYS)
     if parsed is None:
         return None, reader.problems
     meta, body = parsed

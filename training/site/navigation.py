@@ -21,6 +21,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("certificates.mine", "My certificates", ("trainee",)),
     NavItem("jurisdictions.mine", "Where can I practise?", ("trainee",)),
     NavItem("authoring.index", "Authoring", ("instructor",)),
+    NavItem("practical.index", "Practical", ("trainee", "instructor", "admin")),
     NavItem("progress.cohorts", "Cohorts", ("instructor",)),
     NavItem("records.certificates", "CE records", ("auditor",)),
     NavItem("records.audit_log", "Audit log", ("auditor",)),
