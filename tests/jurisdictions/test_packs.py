@@ -46,7 +46,7 @@ def test_pack_lists_requirement_evidence_and_rule(client, login, trainee):
     [certificate] = payload["evidence"]["certificates"]
     assert re.search(r"/verify/[0-9A-Z-]{24}$", certificate["verification_url"])
     assert {s["assessor"] for s in payload["evidence"]["assessed_skills"]} == {"Ravi Menon"}
-    assert payload["evidence"]["supervised_sessions"] is None
+    assert payload["evidence"]["supervised_sessions"] == []
     page = client.get(f"/practise/packs/{pack.id}").get_data(as_text=True)
     assert "23 more in-person hours" in page
 

@@ -7,9 +7,9 @@ written per subject area of the approval, because CE Broker takes partial credit
 area plus hours.
 
 Everything printed comes from the certificate snapshot (what was certified), except the name
-parts: when accounts carry separate given and family names they are used as entered; until
-then the first and last name are the ones split from the full name at issue, and the roster
-says how many rows rely on that split so the auditor can check them before uploading.
+parts: CE Broker matches first and last names, so the account's given and family names are used
+as entered when both are set; otherwise the certified full name is split at its first space,
+and the roster says how many rows rely on that split so the auditor can check them first.
 An exported roster counts as the report to the board: the first export of a completion for an
 approval is recorded (``BoardReport``), and the deadline list measures against it.
 """
@@ -82,11 +82,14 @@ def _matching(jurisdiction: Jurisdiction, start: date | None = None, end: date |
 
 
 def _names(user: User, snapshot: dict) -> tuple[str, str, bool]:
-    """(first, last, split) where split says the names were cut from the full name."""
-    given, family = getattr(user, "given_name", None), getattr(user, "family_name", None)
+    """(first, last, split): the account's given and family names as entered when it has both,
+    otherwise the certified full name split at its first space (``split`` is then True)."""
+    given = getattr(user, "given_names", "") or getattr(user, "given_name", "")
+    family = getattr(user, "family_name", "")
     if given and family:
         return given, family, False
-    return snapshot["trainee_first_name"], snapshot["trainee_last_name"], True
+    first, _, last = snapshot["trainee_name"].strip().partition(" ")
+    return first, last.strip(), True
 
 
 def roster_rows(completions: list[Completion], jurisdiction: Jurisdiction) -> tuple[list[dict], int]:
