@@ -112,3 +112,15 @@ def test_completions_past_florida_deadline(client, login, make_user, florida):
     export(client, today - timedelta(days=40), today)  # reported today: one day late
     page = client.get("/records/rosters/deadlines").get_data(as_text=True)
     assert overdue.serial in page and "reported 1 day late" in page and "Daisy Due" not in page
+
+
+def test_given_and_family_names_are_used_as_entered(client, login, make_user, florida):
+    today = utcnow().date()
+    certificate = complete(make_user, florida, name="Ana María de la Cruz")
+    user = certificate.user
+    user.given_names, user.family_name = "Ana María", "de la Cruz"
+    db.session.commit()
+    login(make_user("auditor"))
+    response = export(client, today - timedelta(days=1), today)
+    assert {(r["First name"], r["Last name"]) for r in read(response)} == {("Ana María", "de la Cruz")}
+    assert response.headers["X-Names-Split-From-Full-Name"] == "0"

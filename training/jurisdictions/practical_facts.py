@@ -8,7 +8,7 @@ and whether the supervisor countersigned them (rejected logs are left out).
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from sqlalchemy import select
 
@@ -19,6 +19,11 @@ from training.jurisdictions.rules import Modality
 from training.practical.models import Assessment, AttendanceEntry, LogStatus, Outcome, Skill, SupervisedSession
 
 MINUTES_PER_HOUR = Decimal(60)
+
+
+def _hours(minutes: int) -> Decimal:
+    """Minutes as hours to the hundredth, rounded down: evidence never overstates credit."""
+    return (Decimal(minutes) / MINUTES_PER_HOUR).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
 
 
 def attendance_hours(user_id: int) -> tuple[list[tuple[int, object]], set[int]]:
@@ -32,7 +37,7 @@ def attendance_hours(user_id: int) -> tuple[list[tuple[int, object]], set[int]]:
         .order_by(AttendanceEntry.day, AttendanceEntry.id)
     ).all()
     hours = [
-        (course_id, HoursEvidence(Modality.IN_PERSON.value, Decimal(minutes) / MINUTES_PER_HOUR, day,
+        (course_id, HoursEvidence(Modality.IN_PERSON.value, _hours(minutes), day,
                                   f"{code} workshop attendance", f"{code} attendance {day.isoformat()}"))
         for course_id, day, minutes, code in rows
     ]
