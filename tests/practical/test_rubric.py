@@ -19,16 +19,16 @@ from training.practical.seats import register
 
 def test_shipped_level_1_rubric_loads_with_regions_and_criteria(app):
     seed_content()
-    assert seed_rubrics() == ["dry-needling-level-1: 10 skills, 10 changed"]
+    assert seed_rubrics() == ["dry-needling-level-1: 20 skills, 20 changed"]
     db.session.commit()
     course = db.session.scalar(select(Course).where(Course.slug == "dry-needling-level-1"))
     skills = db.session.scalars(select(Skill).where(Skill.course_id == course.id).order_by(Skill.position)).all()
-    assert sum(s.required for s in skills) == 8
+    assert sum(s.required for s in skills) == 20
     clean = skills[0]
     assert clean.title == "Clean needle technique and hand hygiene"
     assert any("shaft never touched" in c["text"] for c in clean.criteria)
     assert {s.region for s in skills} >= {"", "Neck and shoulder", "Lower back", "Lower limb"}
-    assert seed_rubrics() == ["dry-needling-level-1: 10 skills, 0 changed"]  # loading again changes nothing
+    assert seed_rubrics() == ["dry-needling-level-1: 20 skills, 0 changed"]  # loading again changes nothing
 
 
 def write(tmp_path: Path, text: str) -> Path:
