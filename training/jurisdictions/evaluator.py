@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from training.jurisdictions.evidence import TraineeEvidence
+from training.jurisdictions.facts import TraineeEvidence
 from training.jurisdictions.rules import (
     MODALITY_LABELS,
     Modality,

@@ -15,8 +15,6 @@ that needs it is "unknown", never "not met" or "met".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -24,60 +22,21 @@ from sqlalchemy import select
 from modules.models import Course
 from training.certificates.models import Certificate
 from training.extensions import db
+from training.jurisdictions.facts import (
+    CertificateEvidence,
+    CompetencyEvidence,
+    HoursEvidence,
+    SupervisedSessionEvidence,
+    TraineeEvidence,
+)
 from training.jurisdictions.practical_facts import attendance_hours, competent_skills, supervised_sessions
 from training.jurisdictions.rules import Modality
 from training.progress.models import SignOff
 
-
-@dataclass(frozen=True)
-class CertificateEvidence:
-    serial: str
-    verification_code: str
-    course_code: str
-    course_title: str
-    completion_date: date
-    online_hours: Decimal
-    practical_hours: Decimal
-
-
-@dataclass(frozen=True)
-class HoursEvidence:
-    modality: str
-    hours: Decimal
-    on: date
-    #: what the hours are, as shown in the evidence pack ("DN-101 online contact hours")
-    description: str
-    #: the certificate serial (or session reference) the hours come from
-    reference: str
-
-
-@dataclass(frozen=True)
-class CompetencyEvidence:
-    skill: str
-    assessor: str
-    on: date
-    course_code: str
-
-
-@dataclass(frozen=True)
-class SupervisedSessionEvidence:
-    on: date
-    supervisor: str
-    countersigned_on: date | None
-    setting: str = ""
-    region: str = ""
-
-
-@dataclass(frozen=True)
-class TraineeEvidence:
-    profession: str | None
-    license_state: str | None
-    licensed_since: date | None
-    certificates: tuple[CertificateEvidence, ...] = ()
-    hours: tuple[HoursEvidence, ...] = ()
-    competencies: tuple[CompetencyEvidence, ...] = ()
-    #: None while the platform keeps no supervised-session log
-    supervised_sessions: tuple[SupervisedSessionEvidence, ...] | None = None
+__all__ = [
+    "CertificateEvidence", "CompetencyEvidence", "HoursEvidence", "SupervisedSessionEvidence", "TraineeEvidence",
+    "gather_evidence",
+]
 
 
 def _certificate_evidence(rows: list[Certificate], attended_courses: set[int]

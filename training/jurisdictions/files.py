@@ -7,12 +7,10 @@ whole: a half-loaded set of state rules would answer "may I needle?" from a mix 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from training.auth.roles import Profession
+from training.jurisdictions.file_reader import Problem, Reader, RuleFilesError
 from training.jurisdictions.rules import (
     UNITS,
     WINDOW_UNITS,
@@ -40,90 +38,10 @@ REQUIREMENT_KEYS = {"kind", "minimum", "unit", "modalities", "within", "before_c
                     "description"}
 
 
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}, line {self.line}: {self.message}"
-
-
-class RuleFilesError(ValueError):
-    """The rule files hold problems; nothing of them may be loaded."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
-
-
-class _Reader:
-    """Collects problems of one file while turning its YAML into rule values."""
-
-    def __init__(self, file: str):
-        self.file = file
-        self.problems: list[Problem] = []
-
-    def problem(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.file, line, message))
-
-    def mapping(self, value, line: int, what: str, allowed: set[str], required: set[str]) -> bool:
-        if not isinstance(value, LineDict):
-            self.problem(line, f"{what} must be a mapping of keys to values")
-            return False
-        for key in sorted(set(value) - allowed):
-            self.problem(value.line_of(key), f"unknown key '{key}' in {what}")
-        for key in sorted(required - set(value)):
-            self.problem(value.line, f"{what} lacks '{key}'")
-        return True
-
-    def text(self, data: LineDict, key: str, what: str, *, required: bool = True, max_len: int = 300) -> str:
-        value = data.get(key)
-        if value is None:
-            if required and key in data:
-                self.problem(data.line_of(key), f"{what} '{key}' must not be empty")
-            return ""
-        if not isinstance(value, str) or not value.strip():
-            self.problem(data.line_of(key), f"{what} '{key}' must be text")
-            return ""
-        if len(value) > max_len:
-            self.problem(data.line_of(key), f"{what} '{key}' is longer than {max_len} characters")
-        return value.strip()
-
-    def day(self, data: LineDict, key: str, what: str) -> date | None:
-        value = data.get(key)
-        if isinstance(value, date):
-            return value
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
-        if key in data and value is not None:
-            self.problem(data.line_of(key), f"{what} '{key}' must be a date like 2026-01-31")
-        return None
-
-    def number(self, data: LineDict, key: str, what: str) -> Decimal | None:
-        value = data.get(key)
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            self.problem(data.line_of(key), f"{what} '{key}' must be a number")
-            return None
-        try:
-            number = Decimal(str(value))
-        except InvalidOperation:
-            self.problem(data.line_of(key), f"{what} '{key}' must be a number, not '{value}'")
-            return None
-        if not number.is_finite() or number <= 0:
-            self.problem(data.line_of(key), f"{what} '{key}' must be greater than zero")
-            return None
-        return number
-
-
 def read_file(path: Path, root: Path) -> tuple[list[JurisdictionSpec], list[Problem]]:
     """The jurisdictions one file declares, and every problem found in it."""
     name = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
-    reader = _Reader(name)
+    reader = Reader(name)
     try:
         data = load_yaml(path.read_text(encoding="utf-8"))
     except YamlError as err:
@@ -143,7 +61,7 @@ def read_file(path: Path, root: Path) -> tuple[list[JurisdictionSpec], list[Prob
     return specs, reader.problems
 
 
-def _jurisdiction(reader: _Reader, data, line: int) -> JurisdictionSpec | None:
+def _jurisdiction(reader: Reader, data, line: int) -> JurisdictionSpec | None:
     if not reader.mapping(data, line, "a jurisdiction", JURISDICTION_KEYS, {"code", "name", "rules"}):
         return None
     code = data.get("code")
@@ -166,7 +84,7 @@ def _jurisdiction(reader: _Reader, data, line: int) -> JurisdictionSpec | None:
                             rule_lines=tuple(line for _, line in parsed))
 
 
-def _reporting(reader: _Reader, data, line: int) -> Reporting | None:
+def _reporting(reader: Reader, data, line: int) -> Reporting | None:
     if not reader.mapping(data, line, "'reporting'", REPORTING_KEYS, REPORTING_KEYS):
         return None
     days = data.get("deadline_days")
@@ -180,7 +98,7 @@ def _reporting(reader: _Reader, data, line: int) -> Reporting | None:
                      deadline_days=days, source=source)
 
 
-def _rule(reader: _Reader, code: str, data, line: int) -> RuleVersion | None:
+def _rule(reader: Reader, code: str, data, line: int) -> RuleVersion | None:
     required = {"profession", "version", "effective_from", "status", "source", "checked_on"}
     if not reader.mapping(data, line, f"a rule of {code}", RULE_KEYS, required):
         return None
@@ -213,7 +131,7 @@ def _rule(reader: _Reader, code: str, data, line: int) -> RuleVersion | None:
                        checked_on=checked_on, uncertain=uncertain, notes=notes)
 
 
-def _source(reader: _Reader, data, line: int, what: str) -> Source | None:
+def _source(reader: Reader, data, line: int, what: str) -> Source | None:
     if not reader.mapping(data, line, f"the source of {what}", {"authority", "citation"}, {"authority", "citation"}):
         return None
     authority = reader.text(data, "authority", "source")
@@ -224,7 +142,7 @@ def _source(reader: _Reader, data, line: int, what: str) -> Source | None:
     return Source(authority, citation) if authority and citation else None
 
 
-def _requirements(reader: _Reader, data: LineDict, what: str, status) -> list[Requirement]:
+def _requirements(reader: Reader, data: LineDict, what: str, status) -> list[Requirement]:
     items = data.get("requirements", LineList())
     if not isinstance(items, LineList):
         reader.problem(data.line_of("requirements"), f"{what}: 'requirements' must be a list")
@@ -249,7 +167,7 @@ def _requirements(reader: _Reader, data: LineDict, what: str, status) -> list[Re
     return result
 
 
-def _requirement(reader: _Reader, data, line: int, what: str) -> Requirement | None:
+def _requirement(reader: Reader, data, line: int, what: str) -> Requirement | None:
     if not reader.mapping(data, line, f"a requirement of {what}", REQUIREMENT_KEYS, {"kind"}):
         return None
     before = len(reader.problems)
@@ -285,7 +203,7 @@ def _requirement(reader: _Reader, data, line: int, what: str) -> Requirement | N
                        before_clinical_use=before_use, description=description)
 
 
-def _modalities(reader: _Reader, data: LineDict, what: str) -> tuple[str, ...]:
+def _modalities(reader: Reader, data: LineDict, what: str) -> tuple[str, ...]:
     value = data.get("modalities")
     if value is None:
         return ()
@@ -296,7 +214,7 @@ def _modalities(reader: _Reader, data: LineDict, what: str) -> tuple[str, ...]:
     return tuple(sorted(set(value)))
 
 
-def _window(reader: _Reader, data: LineDict, what: str) -> Window | None:
+def _window(reader: Reader, data: LineDict, what: str) -> Window | None:
     value = data.get("within")
     if not reader.mapping(value, data.line_of("within"), f"'within' of {what}", {"amount", "unit"}, {"amount", "unit"}):
         return None
@@ -311,7 +229,7 @@ def _window(reader: _Reader, data: LineDict, what: str) -> Window | None:
     return Window(amount, unit)
 
 
-def _check_versions(reader: _Reader, code: str, rules: list[RuleVersion], raw: LineList) -> None:
+def _check_versions(reader: Reader, code: str, rules: list[RuleVersion], raw: LineList) -> None:
     """Versions of one profession have distinct numbers and never overlap in time."""
     lines = {(r.get("profession"), r.get("version")): r.line for r in raw if isinstance(r, LineDict)}
     by_profession: dict[str, list[RuleVersion]] = {}

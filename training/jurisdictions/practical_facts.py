@@ -15,6 +15,7 @@ from sqlalchemy import select
 from modules.models import Course
 from training.auth.models import User
 from training.extensions import db
+from training.jurisdictions.facts import CompetencyEvidence, HoursEvidence, SupervisedSessionEvidence
 from training.jurisdictions.rules import Modality
 from training.practical.models import Assessment, AttendanceEntry, LogStatus, Outcome, Skill, SupervisedSession
 
@@ -28,8 +29,6 @@ def _hours(minutes: int) -> Decimal:
 
 def attendance_hours(user_id: int) -> tuple[list[tuple[int, object]], set[int]]:
     """([(course id, HoursEvidence)], ids of courses with attendance on record)."""
-    from training.jurisdictions.evidence import HoursEvidence
-
     rows = db.session.execute(
         select(AttendanceEntry.course_id, AttendanceEntry.day, AttendanceEntry.minutes, Course.code)
         .join(Course, Course.id == AttendanceEntry.course_id)
@@ -46,8 +45,6 @@ def attendance_hours(user_id: int) -> tuple[list[tuple[int, object]], set[int]]:
 
 def competent_skills(user_id: int) -> tuple[list, set[int]]:
     """(CompetencyEvidence of the newest competent assessment per skill, sign-off ids carried over)."""
-    from training.jurisdictions.evidence import CompetencyEvidence
-
     rows = db.session.execute(
         select(Assessment.skill_id, Assessment.outcome, Assessment.assessor_name, Assessment.assessed_at,
                Assessment.signoff_id, Skill.title, Course.code)
@@ -64,8 +61,6 @@ def competent_skills(user_id: int) -> tuple[list, set[int]]:
 
 
 def supervised_sessions(user_id: int) -> list:
-    from training.jurisdictions.evidence import SupervisedSessionEvidence
-
     rows = db.session.execute(
         select(SupervisedSession.treated_on, SupervisedSession.status, SupervisedSession.decided_at,
                SupervisedSession.setting, SupervisedSession.region, User.name)
