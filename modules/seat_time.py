@@ -26,7 +26,7 @@ DEFAULT_SEAT_TIME_PERCENT = 50
 #: the page beats every 15 s; a claim above this is not from the page
 MAX_BEAT_SECONDS = 60
 #: beats closer together than this (after the first) are refused as too frequent
-MIN_BEAT_INTERVAL = 3
+MIN_BEAT_INTERVAL = 2
 #: an "opened" beat restarts a clock idle for longer than this
 STALE_CLOCK_SECONDS = MAX_BEAT_SECONDS
 
@@ -126,7 +126,12 @@ def _lesson_time(user_id: int, lesson_id: int, now: datetime) -> LessonTime:
 
 
 def checked_seconds(raw: object) -> int:
-    """The claimed active seconds of a beat: a whole number from 0 to MAX_BEAT_SECONDS."""
+    """The claimed active seconds of a beat: a whole number from 0 to MAX_BEAT_SECONDS.
+
+    A form body (``sendBeacon``) sends text; JSON sends a number.
+    """
+    if isinstance(raw, str) and raw.isascii() and raw.lstrip("-").isdigit() and len(raw) < 10:
+        raw = int(raw)
     if isinstance(raw, bool) or not isinstance(raw, int):
         raise HeartbeatError("Send the active seconds as a whole number.", 400)
     if raw < 0:

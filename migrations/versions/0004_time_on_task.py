@@ -16,6 +16,11 @@ branch_labels = None
 depends_on = None
 
 
+def _foreign_keys(on: bool) -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
 def upgrade():
     op.create_table(
         "lesson_times",
@@ -43,11 +48,15 @@ def upgrade():
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_activity_clocks")),
     )
 
+    # SQLite rebuilds the table to add the CHECK; dropping the old copy would cascade-delete
+    # modules, lessons and completions unless foreign keys are off meanwhile
+    _foreign_keys(False)
     with op.batch_alter_table("courses", schema=None) as batch_op:
         batch_op.add_column(sa.Column("seat_time_percent", sa.Integer(), server_default="50", nullable=False))
         batch_op.create_check_constraint(
             op.f("ck_courses_seat_time_percent_range"), "seat_time_percent >= 0 AND seat_time_percent <= 100"
         )
+    _foreign_keys(True)
 
     with op.batch_alter_table("lesson_completions", schema=None) as batch_op:
         batch_op.add_column(sa.Column("before_time_measured", sa.Boolean(), server_default=sa.false(), nullable=False))
@@ -58,9 +67,11 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table("lesson_completions", schema=None) as batch_op:
         batch_op.drop_column("before_time_measured")
+    _foreign_keys(False)
     with op.batch_alter_table("courses", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_courses_seat_time_percent_range"), type_="check")
         batch_op.drop_column("seat_time_percent")
+    _foreign_keys(True)
     op.drop_table("activity_clocks")
     with op.batch_alter_table("lesson_times", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_lesson_times_user_id"))
