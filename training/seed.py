@@ -44,7 +44,9 @@ def ensure_demo_accounts() -> list[tuple[User, str]]:
 
 def seed_hooks():
     """Content loaders of the feature packages, run in this order after the accounts exist."""
-    return [seed_content, seed_quizzes, seed_rubrics, seed_workshops]
+    from training.jurisdictions.loader import seed_rules
+
+    return [seed_content, seed_quizzes, seed_rubrics, seed_rules, seed_workshops]
 
 
 @click.command("seed-demo")

@@ -1,7 +1,7 @@
 """in-person practical
 
 Revision ID: 0007
-Revises: 0004, 0005
+Revises: 0005
 Create Date: 2026-12-01 10:41:24.347114
 
 Practical sign-offs recorded before the rubric existed are carried over as recorded: each
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007'
-down_revision = ('0004', '0005')
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

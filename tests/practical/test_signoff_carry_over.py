@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
-from sqlalchemy import select
+from sqlalchemy import MetaData, Table, select
 
 from config import TestingConfig
 from modules.models import Course, Enrolment
-from training import ROOT_DIR, create_app
+from training import create_app
 from training.auth.models import User
 from training.extensions import db
 from training.practical.attendance import attended_minutes
@@ -22,30 +21,38 @@ from training.progress.models import SignOff
 CHECKLIST = ["Clean needle technique and hand hygiene", "Safe patient positioning"]
 
 
+def insert_old(table_name: str, model, /, **values) -> int:
+    """Insert into the table as it exists now, filling required columns from the model's defaults."""
+    table = Table(table_name, MetaData(), autoload_with=db.session.connection())
+    for column in table.columns:
+        default = model.__table__.c[column.name].default
+        if column.name not in values and not column.nullable and default is not None and not column.primary_key:
+            values[column.name] = default.arg(None) if callable(default.arg) else default.arg
+    return db.session.execute(table.insert().values(**values)).inserted_primary_key[0]
+
+
 def test_signoffs_become_assessments_and_attested_hours(tmp_path, signing_key_path):
     app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'old.sqlite'}",
                      CERT_SIGNING_KEY_PATH=signing_key_path)
     with app.app_context():
-        parents = ScriptDirectory(str(ROOT_DIR / "migrations")).get_revision("0007").down_revision
-        for parent in parents if isinstance(parents, tuple) else (parents,):
-            upgrade(revision=parent)  # the schema just before the practical
-        trainee = User(email="t@example.org", name="Dana", password_hash="x")
-        instructor = User(email="i@example.org", name="Ravi", password_hash="x")
-        course = Course(code="DN-9", slug="dn-9", title="Level 1", requires_signoff=True,
-                        practical_hours=Decimal(27), signoff_checklist=CHECKLIST)
-        db.session.add_all([trainee, instructor, course])
-        db.session.flush()
-        db.session.add(Enrolment(user_id=trainee.id, course_id=course.id))
-        db.session.add(SignOff(trainee_id=trainee.id, course_id=course.id, instructor_id=instructor.id,
-                               instructor_name="Ravi", evaluated_on=date(2026, 1, 10), hours=Decimal("20"),
-                               checklist={CHECKLIST[0]: True, CHECKLIST[1]: False}, outcome="not_yet",
-                               notes="Positioning unsafe"))
-        db.session.add(SignOff(trainee_id=trainee.id, course_id=course.id, instructor_id=instructor.id,
-                               instructor_name="Ravi", evaluated_on=date(2026, 2, 1), hours=Decimal("27.5"),
-                               checklist={CHECKLIST[0]: True, CHECKLIST[1]: True}, outcome="pass", notes=""))
+        upgrade(revision="0005")
+        # rows are written with the tables as they are at this revision (the models know later columns)
+        trainee_id = insert_old("users", User, email="t@example.org", name="Dana", password_hash="x")
+        instructor_id = insert_old("users", User, email="i@example.org", name="Ravi", password_hash="x")
+        course_id = insert_old("courses", Course, code="DN-9", slug="dn-9", title="Level 1", requires_signoff=True,
+                               practical_hours=Decimal(27), signoff_checklist=CHECKLIST)
+        insert_old("enrolments", Enrolment, user_id=trainee_id, course_id=course_id)
+        insert_old("signoffs", SignOff, trainee_id=trainee_id, course_id=course_id, instructor_id=instructor_id,
+                   instructor_name="Ravi", evaluated_on=date(2026, 1, 10), hours=Decimal("20"),
+                   checklist={CHECKLIST[0]: True, CHECKLIST[1]: False}, outcome="not_yet",
+                   notes="Positioning unsafe")
+        insert_old("signoffs", SignOff, trainee_id=trainee_id, course_id=course_id, instructor_id=instructor_id,
+                   instructor_name="Ravi", evaluated_on=date(2026, 2, 1), hours=Decimal("27.5"),
+                   checklist={CHECKLIST[0]: True, CHECKLIST[1]: True}, outcome="pass", notes="")
         db.session.commit()
 
         upgrade()
+        trainee, course = db.session.get(User, trainee_id), db.session.get(Course, course_id)
 
         skills = db.session.scalars(select(Skill).order_by(Skill.position)).all()
         assert [(s.key, s.title) for s in skills] == [

@@ -99,8 +99,8 @@ def trainees():
 def trainee(user_id: int):
     user = db.get_or_404(User, user_id)
     return render_template("records/trainee.html", record=trainee_record(user),
-                           labels=STATUS_LABELS, attempt_seconds=attempt_seconds, practical=practical_record(user.id),
-                           export_form=ActionForm())
+                           practical=practical_record(user.id), export_form=ActionForm(),
+                           labels=STATUS_LABELS, attempt_seconds=attempt_seconds)
 
 
 @bp.route(f"/trainees/<int(max={MAX_ID}):user_id>/practical.csv", methods=["POST"])
