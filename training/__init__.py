@@ -68,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     from training.auth.admin_routes import bp as admin_bp
     from training.auth.routes import bp as auth_bp
     from training.certificates.events import connect_events
+    from training.certificates.openbadges_routes import bp as openbadges_bp
     from training.certificates.routes import bp as certificates_bp
     from training.certificates.verify_routes import bp as verify_bp
     from training.progress.routes import bp as progress_bp
@@ -78,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         site_bp, auth_bp, admin_bp, courses_bp, authoring_bp, quizzes_bp, quiz_authoring_bp, quiz_reports_bp,
         progress_bp, certificates_bp, verify_bp, records_bp, api_bp,
+        openbadges_bp,
     ):
         app.register_blueprint(blueprint)
     app.add_template_filter(render_markdown_cached, "markdown")

@@ -4,7 +4,13 @@ from modules.models import Course, Enrolment, Lesson, LessonCompletion, LessonRe
 from quizzes.models import Attempt, Question, Quiz, Regrade, Response
 from training.audit.models import AuditEntry, AuditHead
 from training.auth.models import User, UserRole
-from training.certificates.models import Certificate
+from training.certificates.models import (  # noqa: F401 - lifecycle tables
+    Certificate,
+    CertificateEvent,
+    ExpiryReminder,
+    RecertificationRule,
+    SigningKeyRecord,
+)
 from training.progress.models import SignOff
 from training.records.models import ApiToken
 

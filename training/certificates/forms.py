@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -30,6 +31,17 @@ class ReissueForm(FlaskForm):
     submit = SubmitField("Re-issue certificate")
 
 
+class CorrectionForm(FlaskForm):
+    """A reasoned admin act on a certificate; the label and button come from ``CORRECTIONS``."""
+
+    reason = TextAreaField(
+        "Reason",
+        validators=[DataRequired(message="Give a reason."), Length(max=MAX_REASON)],
+        description="Kept in the audit log and shown in the certificate's public history.",
+    )
+    submit = SubmitField("Confirm")
+
+
 class VerifyForm(FlaskForm):
     """A lookup that changes nothing, sent with GET: no CSRF token needed."""
 
@@ -39,3 +51,12 @@ class VerifyForm(FlaskForm):
     code = StringField("Verification code", validators=[DataRequired(), Length(max=100)],
                        description="Printed on the certificate, e.g. 7KQ2-M9XD-0A4F-RT8B-ZZ3C.")
     submit = SubmitField("Verify")
+
+
+class CheckPdfForm(FlaskForm):
+    """ "Check a PDF you were given": the file is read in memory and never stored."""
+
+    pdf = FileField("Certificate PDF", validators=[FileRequired("Choose the PDF file to check.")],
+                    description="The PDF is checked and then discarded; it is never stored.",
+                    render_kw={"accept": "application/pdf,.pdf"})
+    submit = SubmitField("Check PDF")

@@ -9,7 +9,11 @@ Hours printed on a certificate:
 CEUs follow from the total (``snapshot.credit_fields``: 1 CEU = 10 contact hours, tenths down).
 
 The completion date is the day the rules were found met (``Enrolment.completed_at``); a
-re-issue keeps it and gets a new issue date.
+re-issue keeps it and gets a new issue date. The expiry date is frozen at issue from the
+course's recertification rule (``expiry.expiry_date``).
+
+Every act on a certificate is a :class:`CertificateEvent` (its public history) and an audit
+entry; revocation reversal and suspension live in :mod:`training.certificates.corrections`.
 """
 
 from __future__ import annotations
@@ -22,8 +26,9 @@ from sqlalchemy.exc import IntegrityError
 
 from modules.models import Course
 from training.audit import record_event
-from training.certificates.keys import signing_key
-from training.certificates.models import Certificate
+from training.certificates.expiry import expiry_date
+from training.certificates.keyring import register_active_key
+from training.certificates.models import Certificate, CertificateAction, CertificateEvent
 from training.certificates.signing import sign
 from training.certificates.snapshot import (
     CertificateSnapshot,
@@ -71,6 +76,7 @@ def practical_hours(course: Course, user_id: int) -> Decimal:
 def build_snapshot(
     user, course: Course, *, serial: str, code: str, practical: Decimal,
     completion_date: date, issued_at: datetime, supersedes: str = "",
+    expires_on: date | None = None, renews: str = "", online: Decimal | None = None,
 ) -> CertificateSnapshot:
     """Everything the certificate prints, copied from the profile and course as they are now."""
     return CertificateSnapshot(
@@ -86,28 +92,46 @@ def build_snapshot(
         course_title=course.title,
         provider=course.provider or "",
         approval_number=course.approval_number or "",
-        **credit_fields(Decimal(course.contact_hours or 0), practical),
+        **credit_fields(Decimal(course.contact_hours or 0) if online is None else online, practical),
         completion_date=completion_date.isoformat(),
         issued_at=format_issued_at(issued_at.replace(tzinfo=UTC)),
         supersedes=supersedes,
+        expires_on=expires_on.isoformat() if expires_on else "",
+        renews=renews,
     )
 
 
+def record_act(certificate: Certificate, action: CertificateAction, reason: str = "", by=None,
+               related: Certificate | None = None) -> CertificateEvent:
+    """Add one act to the certificate's public history."""
+    event = CertificateEvent(
+        certificate_id=certificate.id, action=action.value, reason=reason,
+        actor_id=by.id if by is not None else None,
+        related_id=related.id if related is not None else None,
+        at=utcnow().replace(microsecond=0),
+    )
+    db.session.add(event)
+    return event
+
+
 def _create(user, course: Course, *, completion_date: date, issued_at: datetime,
-            supersedes: Certificate | None = None) -> Certificate | None:
+            supersedes: Certificate | None = None, renews: Certificate | None = None,
+            hours: tuple[Decimal, Decimal] | None = None) -> Certificate | None:
     """Insert, number and sign a new live certificate; None if one is live already.
 
     The row goes in inside a savepoint first: the partial unique index on live certificates
     refuses a second one, and only the savepoint is rolled back, not the caller's work.
     The serial is then taken from the row id, which is unique without any counter to race on.
     """
-    key = signing_key()
+    key = register_active_key()
     code = new_verification_code()
+    expires_on = expiry_date(course.id, completion_date)
     certificate = Certificate(
         serial=f"PENDING-{code}", verification_code=code, user_id=user.id, course_id=course.id,
         snapshot={}, signature="", key_fingerprint=key.fingerprint,
         completion_date=completion_date, issued_at=issued_at, is_current=True,
-        supersedes_id=supersedes.id if supersedes is not None else None,
+        expires_on=expires_on,
+        supersedes_id=(supersedes or renews).id if (supersedes or renews) is not None else None,
         profession=user.profession or "", license_state=user.license_state or "",
     )
     try:
@@ -116,15 +140,31 @@ def _create(user, course: Course, *, completion_date: date, issued_at: datetime,
     except IntegrityError:
         return None
     certificate.serial = new_serial(issued_at.year, certificate.id)
+    online, practical = hours if hours is not None else (None, practical_hours(course, user.id))
     snapshot = build_snapshot(
-        user, course, serial=certificate.serial, code=code,
-        practical=practical_hours(course, user.id), completion_date=completion_date,
-        issued_at=issued_at, supersedes=supersedes.serial if supersedes is not None else "",
+        user, course, serial=certificate.serial, code=code, practical=practical, online=online,
+        completion_date=completion_date, issued_at=issued_at,
+        supersedes=supersedes.serial if supersedes is not None else "",
+        expires_on=expires_on, renews=renews.serial if renews is not None else "",
     )
     certificate.snapshot = snapshot.to_dict()
     certificate.signature = sign(key.private, canonical_json(snapshot))
+    record_act(certificate, CertificateAction.RENEWED if renews else CertificateAction.ISSUED,
+               related=supersedes or renews)
     db.session.flush()
     return certificate
+
+
+def _replace(old: Certificate, reason: str, by, **create_args) -> Certificate | None:
+    """Free the live slot of ``old`` and issue its successor; both point at each other."""
+    old.is_current = False
+    db.session.flush()  # frees the live slot in the unique index for the replacement
+    new = _create(old.user, old.course, **create_args)
+    if new is None:
+        return None
+    old.superseded_by_id = new.id
+    record_act(old, CertificateAction.SUPERSEDED, reason, by, related=new)
+    return new
 
 
 def issue_certificate_if_complete(user, course: Course, *, trigger: str = "") -> Certificate | None:
@@ -135,7 +175,7 @@ def issue_certificate_if_complete(user, course: Course, *, trigger: str = "") ->
     """
     existing = current_certificate(user.id, course.id)
     if existing is not None:
-        return existing
+        return existing  # a revoked one too: only an admin issues anew (reissue_after_revocation)
     enrolment = lock_enrolment(user.id, course.id)
     if enrolment is None:
         return None
@@ -158,9 +198,10 @@ def issue_certificate_if_complete(user, course: Course, *, trigger: str = "") ->
     return certificate
 
 
-def _checked_reason(reason: str | None, by) -> str:
+def checked_reason(reason: str | None, by) -> str:
+    """The reason of an admin's act, tidied; CertificateError if not an admin or no reason."""
     if by is None or not by.has_role("admin"):
-        raise CertificateError("Only administrators can revoke or re-issue certificates.")
+        raise CertificateError("Only administrators can correct certificates.")
     text = " ".join((reason or "").split())
     if not text:
         raise CertificateError("Give a reason.", "reason")
@@ -171,16 +212,56 @@ def _checked_reason(reason: str | None, by) -> str:
 
 def revoke(certificate: Certificate, reason: str, by) -> None:
     """Revoke with a reason; the verification page keeps answering, now "revoked"."""
-    reason = _checked_reason(reason, by)
+    reason = checked_reason(reason, by)
     db.session.refresh(certificate, with_for_update=True)  # two admins at once: one wins
     if certificate.revoked_at is not None:
         raise CertificateError("This certificate is already revoked.")
     certificate.revoked_at = utcnow().replace(microsecond=0)
     certificate.revocation_reason = reason
     certificate.revoked_by_id = by.id
+    record_act(certificate, CertificateAction.REVOKED, reason, by)
     record_event("certificate.revoked", f"certificate:{certificate.serial}",
                  {"reason": reason, "user_id": certificate.user_id}, actor=by)
     db.session.flush()
+
+
+def reassessed_since_revocation(certificate: Certificate) -> bool:
+    """Whether a new passing practical sign-off was recorded after the certificate's revocation."""
+    signoff = latest_passing_signoff(certificate.user_id, certificate.course_id)
+    # revoked_at is kept to the second: a sign-off counts only from the next second on
+    return (certificate.revoked_at is not None and signoff is not None
+            and signoff.created_at.replace(microsecond=0) > certificate.revoked_at)
+
+
+def reissue_after_revocation(certificate: Certificate, reason: str, by) -> Certificate:
+    """A new certificate after a revocation for cause, issued by an admin once the rules are met
+    again: every course rule holds and a re-assessment (a passing sign-off) was recorded after
+    the revocation. Never automatic: the admin decides the cause has been dealt with."""
+    reason = checked_reason(reason, by)
+    db.session.refresh(certificate, with_for_update=True)
+    if certificate.revoked_at is None:
+        raise CertificateError("Only a revoked certificate is issued anew this way.")
+    if not certificate.is_current:
+        raise CertificateError("A new certificate has already been issued in its place.")
+    enrolment = lock_enrolment(certificate.user_id, certificate.course_id)
+    if not reassessed_since_revocation(certificate):
+        raise CertificateError("The rules are not met again yet: record a passing re-assessment "
+                               "(practical sign-off) dated after the revocation first.")
+    if enrolment is None or not course_progress(certificate.course, certificate.user,
+                                                enrolment).complete:
+        raise CertificateError("The rules are not met again yet: the trainee has not completed "
+                               "every requirement of the course.")
+    now = utcnow().replace(microsecond=0)
+    signoff = latest_passing_signoff(certificate.user_id, certificate.course_id)
+    new = _replace(certificate, reason, by, completion_date=signoff.created_at.date(),
+                   issued_at=now, supersedes=certificate)
+    if new is None:
+        raise CertificateError("Another certificate was issued at the same time; reload the page.")
+    record_event("certificate.issued_after_revocation", f"certificate:{new.serial}",
+                 {"revoked": certificate.serial, "user_id": certificate.user_id,
+                  "reason": reason}, actor=by)
+    db.session.flush()
+    return new
 
 
 def reissue(certificate: Certificate, reason: str, by) -> Certificate:
@@ -188,21 +269,16 @@ def reissue(certificate: Certificate, reason: str, by) -> Certificate:
 
     The old one stays verifiable and says "superseded"; both point at each other.
     """
-    reason = _checked_reason(reason, by)
+    reason = checked_reason(reason, by)
     db.session.refresh(certificate, with_for_update=True)
     if certificate.revoked_at is not None:
         raise CertificateError("A revoked certificate cannot be re-issued.")
     if not certificate.is_current:
         raise CertificateError("This certificate has already been replaced.")
-    certificate.is_current = False
-    db.session.flush()  # frees the live slot in the unique index for the replacement
-    replacement = _create(
-        certificate.user, certificate.course, completion_date=certificate.completion_date,
-        issued_at=utcnow().replace(microsecond=0), supersedes=certificate,
-    )
+    replacement = _replace(certificate, reason, by, completion_date=certificate.completion_date,
+                           issued_at=utcnow().replace(microsecond=0), supersedes=certificate)
     if replacement is None:
         raise CertificateError("Another re-issue happened at the same time; reload the page.")
-    certificate.superseded_by_id = replacement.id
     record_event("certificate.reissued", f"certificate:{replacement.serial}",
                  {"replaces": certificate.serial, "reason": reason,
                   "user_id": certificate.user_id}, actor=by)

@@ -177,6 +177,10 @@ class CertificateSnapshot:
     completion_date: str  # ISO date, "2026-11-22"
     issued_at: str  # ISO 8601 UTC, seconds, "Z": "2026-11-22T14:03:05Z"
     supersedes: str = ""  # serial of the certificate this one replaces, or ""
+    # Fields added later are left out of the JSON while empty, so certificates issued before
+    # them keep exactly the bytes they were signed with (see OPTIONAL_FIELDS).
+    expires_on: str = ""  # ISO date of the last valid day, or "" if it never expires
+    renews: str = ""  # serial of the previous cycle's certificate this one renews, or ""
 
     def __post_init__(self) -> None:
         """Refuse malformed data up front: a signed snapshot can never be corrected later."""
@@ -192,6 +196,8 @@ class CertificateSnapshot:
             _check_decimal(name, getattr(self, name))
         if not _is_iso_date(self.completion_date):
             raise ValueError(f"completion_date is not an ISO date: {self.completion_date!r}")
+        if self.expires_on and not _is_iso_date(self.expires_on):
+            raise ValueError(f"expires_on is not an ISO date: {self.expires_on!r}")
         if not _ISSUED_AT_RE.fullmatch(self.issued_at):
             raise ValueError(f"issued_at is not 'YYYY-MM-DDTHH:MM:SSZ': {self.issued_at!r}")
         self.issued_datetime()  # also checks that it is a real date and time
@@ -205,8 +211,12 @@ class CertificateSnapshot:
         return moment.replace(tzinfo=UTC)
 
     def to_dict(self) -> dict[str, str]:
-        """Plain dict (JSON-ready) with every field."""
-        return dataclasses.asdict(self)
+        """Plain dict (JSON-ready) with every field (optional ones only when they are set)."""
+        data = dataclasses.asdict(self)
+        for name in OPTIONAL_FIELDS:
+            if not data[name]:
+                del data[name]
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> CertificateSnapshot:
@@ -216,7 +226,7 @@ class CertificateSnapshot:
         not reproduce the signed bytes, so it is better to fail loudly.
         """
         expected = {f.name for f in dataclasses.fields(cls)}
-        keys = set(data)
+        keys = set(data) | (expected & set(OPTIONAL_FIELDS))
         if keys != expected:
             problems = []
             if missing := sorted(expected - keys):
@@ -225,6 +235,10 @@ class CertificateSnapshot:
                 problems.append(f"unknown keys: {', '.join(unknown)}")
             raise ValueError("; ".join(problems))
         return cls(**data)  # type: ignore[arg-type]  # types are checked in __post_init__
+
+
+#: fields written only when set; see the comment on CertificateSnapshot.expires_on
+OPTIONAL_FIELDS = ("expires_on", "renews")
 
 
 def _is_iso_date(text: str) -> bool:
