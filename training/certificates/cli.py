@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from modules.models import Course, Enrolment
 from training.certificates.documents import find_by_serial, possible_notes, verify_code
+from training.certificates.keyring import rotate_signing_key
 from training.certificates.pdf_check import PdfRefused, check_pdf
 from training.certificates.services import current_certificate, issue_certificate_if_complete
 from training.certificates.signing import public_key_from_pem
@@ -130,3 +131,17 @@ def issue_pending_command(course_code: str | None) -> None:
             issued += 1
             click.echo(f"issued {certificate.serial} to {enrolment.user.email}")
     click.echo(f"{issued} certificate(s) issued.")
+
+
+@certificates_cli.command("rotate-key")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def rotate_key_command(yes: bool) -> None:
+    """Start signing with a new key; the old public key stays published for old certificates."""
+    if not yes:
+        click.confirm("Replace the certificate signing key now?", abort=True)
+    try:
+        old, new = rotate_signing_key()
+    except ValueError as err:
+        raise click.ClickException(str(err)) from err
+    db.session.commit()
+    click.echo(f"retired key {old[:16]}... (still published); signing now with {new[:16]}...")
