@@ -3,7 +3,7 @@
 from modules.models import Course, Enrolment, Lesson, LessonCompletion, LessonRevision, Module
 from quizzes.models import Attempt, Question, Quiz, Regrade, Response
 from training.audit.models import AuditEntry, AuditHead
-from training.auth.models import User, UserRole
+from training.auth.models import LoginCounter, User, UserRole
 from training.certificates.models import (  # noqa: F401 - lifecycle tables
     Certificate,
     CertificateEvent,
@@ -11,6 +11,7 @@ from training.certificates.models import (  # noqa: F401 - lifecycle tables
     RecertificationRule,
     SigningKeyRecord,
 )
+from training.notifications.models import JobRun, NotificationPreference, OutboxMessage
 from training.progress.models import SignOff
 from training.records.models import ApiToken
 
@@ -18,4 +19,5 @@ __all__ = [
     "ApiToken", "Attempt", "AuditEntry", "AuditHead", "Certificate", "Course", "Enrolment",
     "Lesson", "LessonCompletion", "LessonRevision", "Module", "Question", "Quiz", "Regrade",
     "Response", "SignOff", "User", "UserRole",
+    "JobRun", "LoginCounter", "NotificationPreference", "OutboxMessage",
 ]

@@ -29,6 +29,7 @@ from training.audit import record_event
 from training.certificates.expiry import expiry_date
 from training.certificates.keyring import register_active_key
 from training.certificates.models import Certificate, CertificateAction, CertificateEvent
+from training.certificates.signals import certificate_issued
 from training.certificates.signing import sign
 from training.certificates.snapshot import (
     CertificateSnapshot,
@@ -195,6 +196,7 @@ def issue_certificate_if_complete(user, course: Course, *, trigger: str = "") ->
         {"user_id": user.id, "course": course.code, "trigger": trigger},
     )
     db.session.flush()
+    certificate_issued.send(certificate)
     return certificate
 
 
