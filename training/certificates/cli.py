@@ -12,7 +12,10 @@ from sqlalchemy import select
 from modules.models import Course, Enrolment
 from training.certificates.documents import find_by_serial, possible_notes, verify_code
 from training.certificates.keyring import rotate_signing_key
+from training.certificates.models import Certificate
 from training.certificates.pdf_check import PdfRefused, check_pdf
+from training.certificates.recertification import renew_where_due
+from training.certificates.reminders import queue_expiry_reminders
 from training.certificates.services import current_certificate, issue_certificate_if_complete
 from training.certificates.signing import public_key_from_pem
 from training.extensions import db
@@ -145,3 +148,26 @@ def rotate_key_command(yes: bool) -> None:
         raise click.ClickException(str(err)) from err
     db.session.commit()
     click.echo(f"retired key {old[:16]}... (still published); signing now with {new[:16]}...")
+
+
+@certificates_cli.command("send-reminders")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Act as if it were this day.")
+def send_reminders_command(today) -> None:
+    """Queue the expiry reminders due (90, 60, 30 and 7 days ahead), each once per certificate."""
+    count = queue_expiry_reminders(today.date() if today else None)
+    db.session.commit()
+    click.echo(f"{count} reminder(s) queued.")
+
+
+@certificates_cli.command("renew-pending")
+def renew_pending_command() -> None:
+    """Issue renewals whose recertification path is met (a safety net for the automatic one)."""
+    from training.auth.models import User
+
+    user_ids = db.session.scalars(select(Certificate.user_id).where(
+        Certificate.is_current.is_(True), Certificate.expires_on.is_not(None)).distinct()).all()
+    renewed = 0
+    for user_id in user_ids:
+        renewed += len(renew_where_due(db.session.get(User, user_id)))
+        db.session.commit()
+    click.echo(f"{renewed} certificate(s) renewed.")

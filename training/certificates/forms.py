@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from training.certificates.services import MAX_REASON
 
@@ -60,3 +60,19 @@ class CheckPdfForm(FlaskForm):
                     description="The PDF is checked and then discarded; it is never stored.",
                     render_kw={"accept": "application/pdf,.pdf"})
     submit = SubmitField("Check PDF")
+
+
+class RecertificationForm(FlaskForm):
+    """How long a course's certificates are valid and how they are renewed."""
+
+    validity_months = IntegerField(
+        "Validity (months)", validators=[Optional(), NumberRange(min=1, max=240)],
+        description="Leave empty for certificates that never expire. Applies to certificates "
+                    "issued from now on; issued ones keep the expiry they were issued with.")
+    refresher_course_id = SelectField("Refresher course", coerce=int, validate_choice=True)
+    ce_hours = IntegerField("Or CE hours within the cycle", validators=[Optional(),
+                                                                         NumberRange(min=1, max=500)])
+    ce_course_codes = StringField(
+        "Courses whose hours count", validators=[Length(max=500)],
+        description="Course codes separated by commas, e.g. DN-201, DN-202.")
+    submit = SubmitField("Save recertification rule")

@@ -18,7 +18,7 @@ from training.certificates.documents import (
     pdf_filename,
     verification_url,
 )
-from training.certificates.forms import CorrectionForm, ReissueForm, RevokeForm
+from training.certificates.forms import CorrectionForm, RecertificationForm, ReissueForm, RevokeForm
 from training.certificates.models import Certificate, CertificateStatus
 from training.extensions import db
 
@@ -183,3 +183,41 @@ def correct(certificate_id: int, action: str):
             return redirect(url_for("certificates.admin_detail", certificate_id=target.id))
     return _admin_page(certificate, RevokeForm(prefix="revoke"), ReissueForm(prefix="reissue"),
                        400, failed=(action, form))
+
+
+@bp.route("/admin/certificates/rules/<int:course_id>", methods=["GET", "POST"])
+@role_required("admin")
+def recertification_rule(course_id: int):
+    """A course's validity period and recertification path."""
+    from modules.models import Course
+    from training.certificates.models import RecertificationRule
+    from training.certificates.recertification import RuleError, set_rule
+
+    course = db.get_or_404(Course, course_id)
+    rule = db.session.get(RecertificationRule, course.id)
+    form = RecertificationForm(obj=rule if request.method == "GET" else None)
+    form.refresher_course_id.choices = [(0, "No refresher course")] + [
+        (c.id, f"{c.code} {c.title}") for c in db.session.scalars(
+            select(Course).where(Course.id != course.id).order_by(Course.code))]
+    if request.method == "GET" and rule is not None:
+        form.refresher_course_id.data = rule.refresher_course_id or 0
+        form.ce_course_codes.data = ", ".join(rule.ce_course_codes or [])
+    status = 200
+    if form.validate_on_submit():
+        codes = [c.strip().upper() for c in (form.ce_course_codes.data or "").split(",") if c.strip()]
+        try:
+            set_rule(course, validity_months=form.validity_months.data,
+                     refresher_course_id=form.refresher_course_id.data or None,
+                     ce_hours=form.ce_hours.data, ce_course_codes=codes,
+                     by=current_user._get_current_object())
+        except RuleError as err:
+            db.session.rollback()
+            getattr(form, err.field).errors = [str(err)]
+            status = 400
+        else:
+            db.session.commit()
+            flash(f"Recertification rule of {course.code} saved.", "success")
+            return redirect(url_for("certificates.recertification_rule", course_id=course.id))
+    elif request.method == "POST":
+        status = 400
+    return render_template("certificates/rule.html", form=form, course=course), status

@@ -117,7 +117,8 @@ def record_act(certificate: Certificate, action: CertificateAction, reason: str 
 
 def _create(user, course: Course, *, completion_date: date, issued_at: datetime,
             supersedes: Certificate | None = None, renews: Certificate | None = None,
-            hours: tuple[Decimal, Decimal] | None = None) -> Certificate | None:
+            hours: tuple[Decimal, Decimal] | None = None,
+            expires_on: date | None = None) -> Certificate | None:
     """Insert, number and sign a new live certificate; None if one is live already.
 
     The row goes in inside a savepoint first: the partial unique index on live certificates
@@ -126,7 +127,7 @@ def _create(user, course: Course, *, completion_date: date, issued_at: datetime,
     """
     key = register_active_key()
     code = new_verification_code()
-    expires_on = expiry_date(course.id, completion_date)
+    expires_on = expires_on or expiry_date(course.id, completion_date)
     certificate = Certificate(
         serial=f"PENDING-{code}", verification_code=code, user_id=user.id, course_id=course.id,
         snapshot={}, signature="", key_fingerprint=key.fingerprint,
@@ -156,7 +157,7 @@ def _create(user, course: Course, *, completion_date: date, issued_at: datetime,
     return certificate
 
 
-def _replace(old: Certificate, reason: str, by, **create_args) -> Certificate | None:
+def replace_certificate(old: Certificate, reason: str, by, **create_args) -> Certificate | None:
     """Free the live slot of ``old`` and issue its successor; both point at each other."""
     old.is_current = False
     db.session.flush()  # frees the live slot in the unique index for the replacement
@@ -255,7 +256,7 @@ def reissue_after_revocation(certificate: Certificate, reason: str, by) -> Certi
                                "every requirement of the course.")
     now = utcnow().replace(microsecond=0)
     signoff = latest_passing_signoff(certificate.user_id, certificate.course_id)
-    new = _replace(certificate, reason, by, completion_date=signoff.created_at.date(),
+    new = replace_certificate(certificate, reason, by, completion_date=signoff.created_at.date(),
                    issued_at=now, supersedes=certificate)
     if new is None:
         raise CertificateError("Another certificate was issued at the same time; reload the page.")
@@ -277,7 +278,7 @@ def reissue(certificate: Certificate, reason: str, by) -> Certificate:
         raise CertificateError("A revoked certificate cannot be re-issued.")
     if not certificate.is_current:
         raise CertificateError("This certificate has already been replaced.")
-    replacement = _replace(certificate, reason, by, completion_date=certificate.completion_date,
+    replacement = replace_certificate(certificate, reason, by, completion_date=certificate.completion_date,
                            issued_at=utcnow().replace(microsecond=0), supersedes=certificate)
     if replacement is None:
         raise CertificateError("Another re-issue happened at the same time; reload the page.")
