@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from training.certificates.keyring import public_key_for
+from training.certificates.keys import signing_key
 from training.certificates.models import Certificate, CertificateEvent, CertificateStatus
 from training.certificates.record import RECORD_FILENAME, Check, check_certificate, record_json
 from training.certificates.snapshot import CertificateSnapshot, normalize_code
@@ -59,10 +60,21 @@ def certificate_pdf(certificate: Certificate) -> bytes:
 
     snapshot = CertificateSnapshot.from_dict(certificate.snapshot)
     record = record_json(certificate.snapshot, certificate.signature, certificate.key_fingerprint)
-    return render_certificate_pdf(
+    pdf = render_certificate_pdf(
         snapshot, verification_url(certificate.verification_code),
         status_note=status_note(certificate), attachment=(RECORD_FILENAME, record),
     )
+    return pades_signed(pdf, snapshot)
+
+
+def pades_signed(pdf: bytes, snapshot: CertificateSnapshot) -> bytes:
+    """The PDF with the provider's PAdES signature, dated at the certificate's issue."""
+    from training.certificates.pades import provider_certificate, sign_pdf
+
+    key = signing_key()
+    x509_certificate = provider_certificate(key, current_app.config["CERT_ISSUER_NAME"])
+    return sign_pdf(pdf, key, x509_certificate, snapshot.issued_datetime(),
+                    reason=f"CE certificate {snapshot.serial} as issued by {snapshot.provider}")
 
 
 def pdf_filename(certificate: Certificate) -> str:

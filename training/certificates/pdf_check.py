@@ -94,11 +94,27 @@ def _content_bytes(page) -> bytes:
     return b"\n".join(stream.get_object().get_data() for stream in streams)
 
 
+def _is_signature(annotation) -> bool:
+    """The invisible widget of the provider's PDF signature field (not page content)."""
+    annotation = annotation.get_object()
+    field_type = annotation.get("/FT") or (annotation.get("/Parent") or {}).get("/FT")
+    return annotation.get("/Subtype") == "/Widget" and field_type == "/Sig"
+
+
+def _annotations(page) -> str:
+    annotations = page.get("/Annots")
+    annotations = annotations.get_object() if annotations is not None else []
+    from pypdf.generic import ArrayObject
+
+    drawn = [a for a in annotations if not _is_signature(a)]
+    return _digest(ArrayObject(drawn)) if drawn else "none"
+
+
 def _page_fingerprint(page) -> dict[str, str]:
     return {
         "page content": hashlib.sha256(_content_bytes(page)).hexdigest(),
         "fonts and images": _digest(page.get("/Resources")),
-        "annotations (text boxes, drawings or links added on the page)": _digest(page.get("/Annots")),
+        "annotations (text boxes, drawings or links added on the page)": _annotations(page),
         "page size": _digest(page.get("/MediaBox")) + _digest(page.get("/Rotate")),
     }
 
@@ -134,7 +150,12 @@ def check_pdf(data: bytes, *, max_bytes: int, notes: Callable[[dict], list[str]]
     """
     from training.certificates.pdf import render_certificate_pdf
 
+    from training.certificates.pades import check_pades
+
     reader = _reader(data, max_bytes)
+    pades = check_pades(data)
+    if pades.present and pades.ok and key_for(pades.fingerprint) is None:
+        return PdfCheck(False, "its PDF signature was made with a key the provider never published")
     record = extract_record(data)
     if record is None:
         return PdfCheck(False, "this PDF holds no embedded certificate record: it is not a "
@@ -166,6 +187,8 @@ def check_pdf(data: bytes, *, max_bytes: int, notes: Callable[[dict], list[str]]
         expected_page = PdfReader(io.BytesIO(expected_pdf)).pages[0]
         expected = _page_fingerprint(expected_page)
         if expected == found and len(reader.pages) == 1:
+            if pades.present and not pades.ok:  # the page is intact, something else was added
+                return PdfCheck(False, pades.reason, snapshot, url_checked=url_checked)
             return PdfCheck(True, "the printed page is exactly what the signed record produces",
                             snapshot, url_checked=url_checked)
         if best is None:
@@ -177,6 +200,7 @@ def check_pdf(data: bytes, *, max_bytes: int, notes: Callable[[dict], list[str]]
         changed.append(f"number of pages ({len(reader.pages)} instead of 1)")
     if not differences:
         differences = [f"the {part} differ from the original" for part in changed]
+    also = f"; {pades.reason}" if pades.present and not pades.ok else ""
     return PdfCheck(False, "the printed page was altered after issue: it does not match the "
-                           "signed record (" + "; ".join(differences) + ")",
+                           "signed record (" + "; ".join(differences) + ")" + also,
                     snapshot, differences, url_checked)
