@@ -98,8 +98,8 @@ def check_pades(pdf: bytes) -> PadesCheck:
     it; ``fingerprint`` identifies the signing key (checked against the published keys by the
     caller). A PDF without a signature is ``present=False``."""
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko_certvalidator import ValidationContext
 
     try:

@@ -148,9 +148,8 @@ def check_pdf(data: bytes, *, max_bytes: int, notes: Callable[[dict], list[str]]
     none); ``verify_url(code)`` the provider's verification address, or None when unknown
     (then the address printed on the page is used and reported as unchecked).
     """
-    from training.certificates.pdf import render_certificate_pdf
-
     from training.certificates.pades import check_pades
+    from training.certificates.pdf import render_certificate_pdf
 
     reader = _reader(data, max_bytes)
     pades = check_pades(data)
