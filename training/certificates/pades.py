@@ -13,8 +13,10 @@ every time, as before.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -50,6 +52,21 @@ def provider_certificate(key: SigningKey, issuer_name: str) -> x509.Certificate:
 def sign_pdf(pdf: bytes, key: SigningKey, certificate: x509.Certificate, signed_at: datetime,
              reason: str) -> bytes:
     """``pdf`` with a PAdES signature appended as an incremental update (deterministic)."""
+    return _outside_event_loop(_sign_pdf, pdf, key, certificate, signed_at, reason)
+
+
+def _outside_event_loop(func, *args):
+    """pyHanko runs its own asyncio loop: from inside a running one, call it in a helper thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return func(*args)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(func, *args).result()
+
+
+def _sign_pdf(pdf: bytes, key: SigningKey, certificate: x509.Certificate, signed_at: datetime,
+              reason: str) -> bytes:
     from asn1crypto import keys as asn1_keys
     from asn1crypto import x509 as asn1_x509
     from pyhanko.pdf_utils import generic
@@ -94,6 +111,11 @@ class PadesCheck:
 
 
 def check_pades(pdf: bytes) -> PadesCheck:
+    """See :func:`_check_pades`."""
+    return _outside_event_loop(_check_pades, pdf)
+
+
+def _check_pades(pdf: bytes) -> PadesCheck:
     """Whether the PDF's signature is intact, covers the whole file and nothing was changed after
     it; ``fingerprint`` identifies the signing key (checked against the published keys by the
     caller). A PDF without a signature is ``present=False``."""

@@ -20,6 +20,7 @@ from training.certificates.documents import (
 )
 from training.certificates.forms import CorrectionForm, RecertificationForm, ReissueForm, RevokeForm
 from training.certificates.models import Certificate, CertificateStatus
+from training.certificates.verification import linkedin_url
 from training.extensions import db
 
 bp = Blueprint("certificates", __name__)
@@ -52,7 +53,7 @@ def mine():
         .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
     ).all()
     return render_template("certificates/mine.html", certificates=certificates,
-                           verification_url=verification_url)
+                           verification_url=verification_url, linkedin_url=linkedin_url)
 
 
 def may_download(certificate: Certificate) -> bool:
