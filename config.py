@@ -129,6 +129,8 @@ class Config:
     MAIL_RETRY_MAX_SECONDS = float(os.environ.get("MAIL_RETRY_MAX_SECONDS", "3600"))
     #: about a day of attempts with the defaults before a message is marked failed
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "30"))
+    #: years CE records stay under legal hold after issue, even when the person asks for erasure
+    CE_RECORD_RETENTION_YEARS = int(os.environ.get("CE_RECORD_RETENTION_YEARS", "10"))
 
 
 class DevelopmentConfig(Config):

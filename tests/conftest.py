@@ -29,7 +29,7 @@ _PASSWORD_HASH = hash_password(PASSWORD)
 _emails = count(1)
 
 #: a real local SMTP server and the real job worker process, for the tests that send mail
-pytest_plugins = ["tests.smtp_server", "tests.worker_process"]
+pytest_plugins = ["tests.smtp_server", "tests.worker_process", "tests.redis_server", "tests.e2e.mail"]
 
 
 def pytest_collection_modifyitems(config, items):

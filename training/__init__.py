@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from training.certificates.routes import bp as certificates_bp
     from training.certificates.verify_routes import bp as verify_bp
     from training.notifications.routes import bp as notifications_bp
+    from training.personal_data.routes import bp as personal_data_bp
     from training.progress.routes import bp as progress_bp
     from training.records.api import bp as api_bp
     from training.records.routes import bp as records_bp
@@ -89,17 +90,30 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         site_bp, auth_bp, admin_bp, courses_bp, authoring_bp, quizzes_bp, quiz_authoring_bp, quiz_reports_bp,
         progress_bp, certificates_bp, verify_bp, records_bp, api_bp,
-        account_bp, notifications_bp, openbadges_bp,
+        account_bp, notifications_bp, personal_data_bp, openbadges_bp,
     ):
         app.register_blueprint(blueprint)
     app.add_template_filter(render_markdown_cached, "markdown")
     app.add_template_global(module_links, "module_links")
     register_step_provider(app, quiz_steps)
     connect_events(app)
+    register_jobs(app)
 
     from training.site.errors import register_error_handlers
 
     register_error_handlers(app)
+
+
+def register_jobs(app: Flask) -> None:
+    """Scheduled work, run by `flask jobs worker` (see training/notifications/jobs.py)."""
+    from datetime import timedelta
+
+    from quizzes.attempts import close_expired_attempts
+    from training.auth.throttle import prune_login_counters
+    from training.notifications.jobs import register_periodic_job
+
+    register_periodic_job(app, "close-expired-attempts", close_expired_attempts, every=timedelta(minutes=1))
+    register_periodic_job(app, "prune-login-counters", prune_login_counters, every=timedelta(hours=1))
 
 
 def register_commands(app: Flask) -> None:

@@ -124,7 +124,9 @@ def test_password_change_invalidates_outstanding_links(client, smtp_app, smtp_se
 
 def test_admin_resends_verification(client, smtp_app, smtp_server, make_user, login, db):
     admin = make_user("admin")
-    pending = make_user(email_verified_at=None)
+    pending = make_user()
+    pending.email_verified_at = None
+    db.session.commit()
     login(admin)
     assert client.post(f"/admin/users/{pending.id}/resend-verification").status_code == 302
     [mail] = deliver(smtp_server, 1)

@@ -25,15 +25,18 @@ import os
 from config import TestingConfig
 from training import create_app
 app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=os.environ["THROTTLE_DB"], WTF_CSRF_ENABLED=False,
-                 RATELIMIT_ENABLED=True, LOGIN_LIMIT_PER_ACCOUNT="5 per hour", LOGIN_LIMIT_PER_ADDRESS="20 per hour")
+                 RATELIMIT_ENABLED=True, LOGIN_LIMIT_PER_ACCOUNT="5 per hour", LOGIN_LIMIT_PER_ADDRESS="20 per hour",
+                 RATELIMIT_STORAGE_URI=os.environ["THROTTLE_STORE"])
 '''
 
 
-@pytest.fixture
-def gunicorn(app, database_url, tmp_path):
+@pytest.fixture(params=["database", "redis"])
+def gunicorn(request, app, database_url, tmp_path):
+    """Three workers counting in the database, or in Redis when that is the rate-limit store."""
+    store = request.getfixturevalue("redis_url") if request.param == "redis" else "memory://"
     (tmp_path / "throttled_app.py").write_text(APP_MODULE)
     port = free_port()
-    env = {**os.environ, "THROTTLE_DB": database_url,
+    env = {**os.environ, "THROTTLE_DB": database_url, "THROTTLE_STORE": store,
            "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])}
     log = (tmp_path / "gunicorn.log").open("w")
     process = subprocess.Popen(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tests.certificates.conftest import course, instructor, signing_key_file, trainee  # noqa: F401
 from tests.progress.factories import certificates_of, finish_online, sign_off
 from tests.smtp_server import html_of, text_of
 from training.extensions import db

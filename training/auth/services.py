@@ -93,7 +93,6 @@ def create_user(
         family_name=family_name,
         names_confirmed_at=now if confirmed else None,
         time_zone=time_zone,
-        email_verified_at=now if verified else None,
         password_hash=hash_password(password),
         profession=profession or None,
         license_number=(license_number or "").strip() or None,
@@ -102,6 +101,9 @@ def create_user(
     user.role_rows = [UserRole(role=r) for r in sorted(roles)]
     db.session.add(user)
     db.session.flush()
+    if not verified:  # after the insert: the column's default would turn an explicit None into "now"
+        user.email_verified_at = None
+        db.session.flush()
     return user
 
 
