@@ -1,7 +1,10 @@
 """Issuing, revoking and re-issuing CE certificates (these flush; the caller commits).
 
 Hours printed on a certificate:
-- online contact hours: ``course.contact_hours`` at issue;
+- online contact hours: ``course.contact_hours`` at issue when the seat-time rule was met for
+  every lesson; otherwise only the stated hours of the lessons that met it
+  (``training.progress.hours``). The measured active hours and the lessons that met the
+  rule are frozen with them;
 - in-person practical hours: the hours the instructor attested on the passing sign-off (what
   was actually supervised and evaluated), capped at the course's approved practical hours when
   the course states them, so a certificate never awards more credit than the course is approved
@@ -41,7 +44,9 @@ from training.certificates.snapshot import (
 )
 from training.database import utcnow
 from training.extensions import db
-from training.progress.services import course_progress, latest_passing_signoff, lock_enrolment
+from training.progress.engine import course_progress
+from training.progress.hours import OnlineHours, online_hours
+from training.progress.services import latest_passing_signoff, lock_enrolment
 
 MAX_REASON = 500
 
@@ -77,9 +82,14 @@ def practical_hours(course: Course, user_id: int) -> Decimal:
 def build_snapshot(
     user, course: Course, *, serial: str, code: str, practical: Decimal,
     completion_date: date, issued_at: datetime, supersedes: str = "",
-    expires_on: date | None = None, renews: str = "", online: Decimal | None = None,
+    online: OnlineHours | None = None, expires_on: date | None = None, renews: str = "",
+    renewal_online: Decimal | None = None,
 ) -> CertificateSnapshot:
-    """Everything the certificate prints, copied from the profile and course as they are now."""
+    """Everything the certificate prints, copied from the profile and course as they are now.
+
+    ``online`` is the measured time; without it the course's stated hours are printed.
+    """
+    approved = Decimal(course.contact_hours or 0)
     return CertificateSnapshot(
         serial=serial,
         verification_code=code,
@@ -93,12 +103,17 @@ def build_snapshot(
         course_title=course.title,
         provider=course.provider or "",
         approval_number=course.approval_number or "",
-        **credit_fields(Decimal(course.contact_hours or 0) if online is None else online, practical),
+        **credit_fields(renewal_online if renewal_online is not None
+                        else approved if online is None else online.credited_hours(approved),
+                        practical),
         completion_date=completion_date.isoformat(),
         issued_at=format_issued_at(issued_at.replace(tzinfo=UTC)),
         supersedes=supersedes,
-        expires_on=expires_on.isoformat() if expires_on else "",
-        renews=renews,
+        online_active_hours=None if online is None else f"{online.active_hours:.2f}",
+        seat_time_lessons_met=(None if online is None
+                               else f"{online.lessons_met}/{online.lessons}"),
+        expires_on=expires_on.isoformat() if expires_on else None,
+        renews=renews or None,
     )
 
 
@@ -142,9 +157,11 @@ def _create(user, course: Course, *, completion_date: date, issued_at: datetime,
     except IntegrityError:
         return None
     certificate.serial = new_serial(issued_at.year, certificate.id)
-    online, practical = hours if hours is not None else (None, practical_hours(course, user.id))
+    practical = hours[1] if hours is not None else practical_hours(course, user.id)
     snapshot = build_snapshot(
-        user, course, serial=certificate.serial, code=code, practical=practical, online=online,
+        user, course, serial=certificate.serial, code=code, practical=practical,
+        online=None if hours is not None else online_hours(course_progress(course, user.id)),
+        renewal_online=hours[0] if hours is not None else None,
         completion_date=completion_date, issued_at=issued_at,
         supersedes=supersedes.serial if supersedes is not None else "",
         expires_on=expires_on, renews=renews.serial if renews is not None else "",
@@ -184,7 +201,7 @@ def issue_certificate_if_complete(user, course: Course, *, trigger: str = "") ->
     existing = current_certificate(user.id, course.id)  # issued while we waited for the lock
     if existing is not None:
         return existing
-    if not course_progress(course, user, enrolment).complete:
+    if not course_progress(course, user.id).complete:
         return None
     now = utcnow().replace(microsecond=0)
     completed = enrolment.completed_at or now
@@ -250,8 +267,7 @@ def reissue_after_revocation(certificate: Certificate, reason: str, by) -> Certi
     if not reassessed_since_revocation(certificate):
         raise CertificateError("The rules are not met again yet: record a passing re-assessment "
                                "(practical sign-off) dated after the revocation first.")
-    if enrolment is None or not course_progress(certificate.course, certificate.user,
-                                                enrolment).complete:
+    if enrolment is None or not course_progress(certificate.course, certificate.user_id).complete:
         raise CertificateError("The rules are not met again yet: the trainee has not completed "
                                "every requirement of the course.")
     now = utcnow().replace(microsecond=0)

@@ -177,15 +177,24 @@ class CertificateSnapshot:
     completion_date: str  # ISO date, "2026-11-22"
     issued_at: str  # ISO 8601 UTC, seconds, "Z": "2026-11-22T14:03:05Z"
     supersedes: str = ""  # serial of the certificate this one replaces, or ""
-    # Fields added later are left out of the JSON while empty, so certificates issued before
-    # them keep exactly the bytes they were signed with (see OPTIONAL_FIELDS).
-    expires_on: str = ""  # ISO date of the last valid day, or "" if it never expires
-    renews: str = ""  # serial of the previous cycle's certificate this one renews, or ""
+    #: measured active hours on the course's lessons at issue, hundredths down (absent on certificates issued
+    #: before time on task was measured: ``to_dict`` leaves out what is None, so their signed
+    #: bytes are unchanged)
+    online_active_hours: str | None = None
+    #: lessons whose seat-time rule was met, "23/23"; online hours are the stated hours only
+    #: when every lesson met it
+    seat_time_lessons_met: str | None = None
+    #: ISO date of the last valid day (absent when the certificate never expires)
+    expires_on: str | None = None
+    #: serial of the previous cycle's certificate that this one renews (absent otherwise)
+    renews: str | None = None
 
     def __post_init__(self) -> None:
         """Refuse malformed data up front: a signed snapshot can never be corrected later."""
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
+            if value is None and field.name in OPTIONAL_FIELDS:
+                continue
             if not isinstance(value, str):
                 raise ValueError(f"{field.name} must be a string, got {type(value).__name__}")
         if not self.serial:
@@ -194,6 +203,10 @@ class CertificateSnapshot:
             raise ValueError("verification_code is not a canonical verification code")
         for name in ("online_hours", "practical_hours", "total_hours", "ceus"):
             _check_decimal(name, getattr(self, name))
+        if self.online_active_hours is not None:
+            _check_decimal("online_active_hours", self.online_active_hours)
+        if self.seat_time_lessons_met is not None and not _MET_RE.fullmatch(self.seat_time_lessons_met):
+            raise ValueError(f"seat_time_lessons_met is not 'N/M': {self.seat_time_lessons_met!r}")
         if not _is_iso_date(self.completion_date):
             raise ValueError(f"completion_date is not an ISO date: {self.completion_date!r}")
         if self.expires_on and not _is_iso_date(self.expires_on):
@@ -211,12 +224,9 @@ class CertificateSnapshot:
         return moment.replace(tzinfo=UTC)
 
     def to_dict(self) -> dict[str, str]:
-        """Plain dict (JSON-ready) with every field (optional ones only when they are set)."""
-        data = dataclasses.asdict(self)
-        for name in OPTIONAL_FIELDS:
-            if not data[name]:
-                del data[name]
-        return data
+        """Plain dict (JSON-ready) with every field; optional fields only when set."""
+        return {name: value for name, value in dataclasses.asdict(self).items()
+                if not (value is None and name in OPTIONAL_FIELDS)}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> CertificateSnapshot:
@@ -226,8 +236,8 @@ class CertificateSnapshot:
         not reproduce the signed bytes, so it is better to fail loudly.
         """
         expected = {f.name for f in dataclasses.fields(cls)}
-        keys = set(data) | (expected & set(OPTIONAL_FIELDS))
-        if keys != expected:
+        keys = set(data)
+        if keys != expected and (keys | OPTIONAL_FIELDS) != expected:
             problems = []
             if missing := sorted(expected - keys):
                 problems.append(f"missing keys: {', '.join(missing)}")
@@ -237,8 +247,9 @@ class CertificateSnapshot:
         return cls(**data)  # type: ignore[arg-type]  # types are checked in __post_init__
 
 
-#: fields written only when set; see the comment on CertificateSnapshot.expires_on
-OPTIONAL_FIELDS = ("expires_on", "renews")
+#: fields added after certificates were first issued: older snapshots do not have them
+OPTIONAL_FIELDS = frozenset({"online_active_hours", "seat_time_lessons_met", "expires_on", "renews"})
+_MET_RE = re.compile(r"[0-9]+/[0-9]+")
 
 
 def _is_iso_date(text: str) -> bool:
