@@ -31,6 +31,7 @@ from modules.models import Course
 from training.audit import record_event
 from training.certificates.expiry import expiry_date
 from training.certificates.keyring import register_active_key
+from training.certificates.keys import signing_key  # noqa: F401 - the key in force, for callers
 from training.certificates.models import Certificate, CertificateAction, CertificateEvent
 from training.certificates.signals import certificate_issued
 from training.certificates.signing import sign
