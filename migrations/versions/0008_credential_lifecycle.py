@@ -1,7 +1,7 @@
 """credential lifecycle: expiry, suspension, history of acts, signing keys, recertification, reminders
 
 Revision ID: 0008
-Revises: 0004, 0005
+Revises: 0004, 0009
 Create Date: 2026-12-01 10:42:02.013977
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0008"
-down_revision = ("0004", "0005")  # also joins the two branches before it
+down_revision = ("0004", "0009")  # also joins the two branches before it
 branch_labels = None
 depends_on = None
 

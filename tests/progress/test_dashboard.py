@@ -56,12 +56,12 @@ def test_waiting_for_signoff_then_complete(client, login, trainee, instructor, c
     assert "lessons to read" not in page
     sign_off(instructor, trainee, course, outcome="not_yet", notes="Revisit needle depth")
     page = client.get("/dashboard").get_data(as_text=True)
-    assert "“not yet” on 10 Jan 2026 (Revisit needle depth)" in page
+    assert "“not yet” on 2026-01-10 (Revisit needle depth)" in page
     sign_off(instructor, trainee, course)
     page = client.get("/dashboard").get_data(as_text=True)
     assert bar(page, course.title) == 100
     assert "View certificate" in page and 'href="/certificates"' in page
-    assert "Practical signed off by Ravi Menon on 10 Jan 2026" in page
+    assert "Practical signed off by Ravi Menon on 2026-01-10" in page
 
 
 def test_only_the_trainees_own_courses_are_listed(client, login, make_user, trainee, course):

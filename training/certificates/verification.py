@@ -91,7 +91,7 @@ def describe(result: Verification) -> dict:
             "trainee_last_name": snap["trainee_last_name"],
         },
         "hours": {name: snap[name] for name, _label in HOURS},
-        "board_approvals": list(snap.get("board_approvals") or []),
+        "board_approvals": [a for a in (snap.get("board_approvals") or "").split("; ") if a],
         "status": status_of(certificate),
         "history": [
             {"at": _iso(event.at), "action": event.action, "reason": event.reason,
