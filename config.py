@@ -93,6 +93,11 @@ class Config:
     CERT_SIGNING_KEY_PATH = os.environ.get(
         "CERT_SIGNING_KEY_PATH", str(INSTANCE_DIR / "certificate_signing_key.pem")
     )
+    #: the provider as named in its Open Badges issuer profile
+    CERT_ISSUER_NAME = os.environ.get("CERT_ISSUER_NAME", "Dry Needling CE Training")
+    #: "check a PDF you were given": uploads per address, and the largest PDF accepted
+    VERIFY_UPLOAD_LIMIT = os.environ.get("VERIFY_UPLOAD_LIMIT", "10 per minute")
+    VERIFY_UPLOAD_MAX_BYTES = int(os.environ.get("VERIFY_UPLOAD_MAX_BYTES", 1024 * 1024))
     #: base of the verification links printed on certificates, e.g. https://ce.example.org
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
     #: number of trusted proxies (load balancer, ...) in front of the app; 0 when exposed directly

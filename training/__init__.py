@@ -79,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     from training.auth.recovery_routes import bp as account_bp
     from training.auth.routes import bp as auth_bp
     from training.certificates.events import connect_events
+    from training.certificates.openbadges_routes import bp as openbadges_bp
     from training.certificates.routes import bp as certificates_bp
     from training.certificates.verify_routes import bp as verify_bp
     from training.jurisdictions.routes import bp as jurisdictions_bp
@@ -100,7 +101,7 @@ def register_blueprints(app: Flask) -> None:
         site_bp, auth_bp, admin_bp, courses_bp, authoring_bp, quizzes_bp, quiz_authoring_bp, quiz_reports_bp,
         progress_bp, certificates_bp, verify_bp, records_bp, api_bp,
         account_bp, notifications_bp, personal_data_bp, practical_bp,
-        jurisdictions_bp, pack_verify_bp, approvals_bp, rosters_bp,
+        jurisdictions_bp, pack_verify_bp, approvals_bp, rosters_bp, openbadges_bp,
     ):
         app.register_blueprint(blueprint)
     app.add_template_filter(render_markdown_cached, "markdown")

@@ -162,7 +162,8 @@ def set_active(user: User, active: bool, *, by: User | None = None) -> None:
     record_event("user.deactivated" if not active else "user.reactivated", f"user:{user.id}", actor=by)
 
 
-PROFILE_FIELDS = ("name", "profession", "license_number", "license_state", "licensed_since")
+PROFILE_FIELDS = ("name", "profession", "license_number", "license_state", "licensed_since",
+                  "given_names", "family_name", "time_zone")
 
 
 def record_profile_change(user: User, before: dict) -> None:

@@ -8,6 +8,8 @@ together with the event that earned it.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask, current_app
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
@@ -18,9 +20,12 @@ from quizzes.models import Attempt, Quiz
 from quizzes.signals import attempt_graded, question_regraded
 from training.auth.models import User
 from training.certificates.notify import on_certificate_issued
+from training.certificates.recertification import renew_where_due, renewal_paths
+from training.certificates.reminders import queue_expiry_reminders
 from training.certificates.services import issue_certificate_if_complete
 from training.certificates.signals import certificate_issued
 from training.extensions import db
+from training.notifications.jobs import register_periodic_job
 from training.practical.signals import practical_changed
 
 
@@ -31,6 +36,19 @@ def connect_events(app: Flask) -> None:
     question_regraded.connect(on_question_regraded)
     practical_changed.connect(on_practical_changed)
     certificate_issued.connect(on_certificate_issued)
+    certificate_issued.connect(on_certificate_issued_renew)
+    register_periodic_job(app, "certificate-expiry-reminders", _send_reminders, every=timedelta(hours=1))
+    app.add_template_global(renewal_paths, "certificate_renewal_paths")
+
+
+def on_certificate_issued_renew(certificate, **_extra) -> None:
+    """A completed refresher or CE course may renew another certificate of the holder."""
+    renew_where_due(certificate.user)
+
+
+def _send_reminders() -> None:
+    queue_expiry_reminders()
+    db.session.commit()
 
 
 def check_completion(user_id: int, course_id: int, trigger: str) -> None:
