@@ -35,6 +35,9 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
     register_navigation(app)
     register_security(app)
+    from training.timezones import register_time_filters
+
+    register_time_filters(app)
     return app
 
 
@@ -50,6 +53,11 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
+    from training.notifications.jobs import init_jobs
+    from training.validators import install_single_line_rule
+
+    init_jobs(app)
+    install_single_line_rule()
 
     from training.auth.session import configure_login
 
@@ -67,10 +75,13 @@ def register_blueprints(app: Flask) -> None:
     from quizzes.routes import bp as quizzes_bp
     from quizzes.steps import ModuleQuizSteps
     from training.auth.admin_routes import bp as admin_bp
+    from training.auth.recovery_routes import bp as account_bp
     from training.auth.routes import bp as auth_bp
     from training.certificates.events import connect_events
     from training.certificates.routes import bp as certificates_bp
     from training.certificates.verify_routes import bp as verify_bp
+    from training.notifications.routes import bp as notifications_bp
+    from training.personal_data.routes import bp as personal_data_bp
     from training.progress.routes import bp as progress_bp
     from training.progress.signoff_step import SignOffSteps
     from training.records.api import bp as api_bp
@@ -82,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         site_bp, auth_bp, admin_bp, courses_bp, authoring_bp, quizzes_bp, quiz_authoring_bp, quiz_reports_bp,
         progress_bp, certificates_bp, verify_bp, records_bp, api_bp,
+        account_bp, notifications_bp, personal_data_bp,
     ):
         app.register_blueprint(blueprint)
     app.add_template_filter(render_markdown_cached, "markdown")
@@ -102,7 +114,10 @@ def register_commands(app: Flask) -> None:
     from training.audit.cli import audit_cli
     from training.auth.cli import users_cli
     from training.certificates.cli import certificates_cli
+    from training.notifications.cli import jobs_cli, mail_cli
     from training.seed import seed_demo_command
 
     for command in (users_cli, content_cli, quizzes_cli, audit_cli, certificates_cli, seed_demo_command):
+        app.cli.add_command(command)
+    for command in (jobs_cli, mail_cli):
         app.cli.add_command(command)

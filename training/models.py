@@ -12,8 +12,9 @@ from modules.models import (
 )
 from quizzes.models import Attempt, Question, Quiz, Regrade, Response
 from training.audit.models import AuditEntry, AuditHead
-from training.auth.models import User, UserRole
+from training.auth.models import LoginCounter, User, UserRole
 from training.certificates.models import Certificate
+from training.notifications.models import JobRun, NotificationPreference, OutboxMessage
 from training.progress.models import SignOff
 from training.records.models import ApiToken
 
@@ -22,4 +23,5 @@ __all__ = [
     "Lesson", "LessonCompletion", "LessonRevision", "Module", "Question", "Quiz", "Regrade",
     "Response", "SignOff", "User", "UserRole",
     "ActivityClock", "LessonTime",
+    "JobRun", "LoginCounter", "NotificationPreference", "OutboxMessage",
 ]

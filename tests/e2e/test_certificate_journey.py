@@ -92,7 +92,7 @@ def work_through_the_course(page) -> None:
 
 
 def test_register_learn_signoff_download_verify(page, browser, live_server, live_app, live_db,
-                                                tmp_path):
+                                                tmp_path, live_mail):
     live_app.config["CERT_SIGNING_KEY_PATH"] = str(tmp_path / "signing-key.pem")
     live_app.extensions.pop("certificate_signing_key", None)
     tag = uuid.uuid4().hex[:8]
@@ -103,7 +103,8 @@ def test_register_learn_signoff_download_verify(page, browser, live_server, live
 
     # register and enrol
     page.goto("/register")
-    page.get_by_label("Full name").fill("Ana Ribeiro")
+    page.get_by_label("Given name(s)").fill("Ana")
+    page.get_by_label("Family name").fill("Ribeiro")
     page.get_by_label("Email").fill(trainee_email)
     page.get_by_label("Profession").select_option("physical_therapist")
     page.get_by_label("License number").fill("PT-778812")
@@ -111,7 +112,10 @@ def test_register_learn_signoff_download_verify(page, browser, live_server, live
     page.get_by_label("Password", exact=True).fill(TRAINEE_PASSWORD)
     page.get_by_label("Repeat password").fill(TRAINEE_PASSWORD)
     page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_text("Welcome! Your account is ready.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
+    page.goto(live_mail.link_to(trainee_email, "/email/verify/"))
+    page.get_by_role("button", name="Confirm my email address").click()
+    log_in(page, trainee_email, TRAINEE_PASSWORD)
     page.goto(f"/courses/{slug}")
     page.get_by_role("button", name="Enrol").click()
     expect(page.get_by_text(f"You are enrolled in {title}.")).to_be_visible()

@@ -16,7 +16,9 @@ from modules.services import lesson_completed
 from quizzes.models import Attempt, Quiz
 from quizzes.signals import attempt_graded, question_regraded
 from training.auth.models import User
+from training.certificates.notify import on_certificate_issued
 from training.certificates.services import issue_certificate_if_complete
+from training.certificates.signals import certificate_issued
 from training.extensions import db
 from training.progress.models import SignOff
 from training.progress.signals import signoff_recorded
@@ -28,6 +30,7 @@ def connect_events(app: Flask) -> None:
     attempt_graded.connect(on_attempt_graded)
     question_regraded.connect(on_question_regraded)
     signoff_recorded.connect(on_signoff_recorded)
+    certificate_issued.connect(on_certificate_issued)
 
 
 def check_completion(user_id: int, course_id: int, trigger: str) -> None:

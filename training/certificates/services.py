@@ -27,6 +27,7 @@ from modules.models import Course
 from training.audit import record_event
 from training.certificates.keys import signing_key
 from training.certificates.models import Certificate
+from training.certificates.signals import certificate_issued
 from training.certificates.signing import sign
 from training.certificates.snapshot import (
     CertificateSnapshot,
@@ -170,6 +171,7 @@ def issue_certificate_if_complete(user, course: Course, *, trigger: str = "") ->
         {"user_id": user.id, "course": course.code, "trigger": trigger},
     )
     db.session.flush()
+    certificate_issued.send(certificate)
     return certificate
 
 
