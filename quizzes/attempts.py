@@ -259,3 +259,11 @@ def grade_attempt(attempt: Attempt) -> None:
     attempt.max_score = round(total, 6)
     attempt.percent = round(100 * score / total, 2) if total else 0.0
     attempt.passed = attempt.percent >= attempt.quiz.pass_mark
+
+
+def close_expired_attempts() -> int:
+    """Submit every open attempt whose time ran out; returns how many (a periodic job and a command)."""
+    open_attempts = db.session.scalars(
+        select(Attempt).where(Attempt.submitted_at.is_(None), Attempt.deadline.is_not(None))
+    ).all()
+    return sum(close_if_expired(attempt) for attempt in open_attempts)

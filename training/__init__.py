@@ -102,10 +102,23 @@ def register_blueprints(app: Flask) -> None:
     for provider in (LessonSteps(), ModuleQuizSteps(), SignOffSteps()):
         register_step_provider(app, provider)
     connect_events(app)
+    register_jobs(app)
 
     from training.site.errors import register_error_handlers
 
     register_error_handlers(app)
+
+
+def register_jobs(app: Flask) -> None:
+    """Scheduled work, run by `flask jobs worker` (see training/notifications/jobs.py)."""
+    from datetime import timedelta
+
+    from quizzes.attempts import close_expired_attempts
+    from training.auth.throttle import prune_login_counters
+    from training.notifications.jobs import register_periodic_job
+
+    register_periodic_job(app, "close-expired-attempts", close_expired_attempts, every=timedelta(minutes=1))
+    register_periodic_job(app, "prune-login-counters", prune_login_counters, every=timedelta(hours=1))
 
 
 def register_commands(app: Flask) -> None:

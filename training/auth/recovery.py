@@ -6,6 +6,8 @@ of an existing account is told by mail instead. Links are made by ``training.aut
 
 from __future__ import annotations
 
+from flask import current_app
+
 from training.audit import record_event
 from training.auth.models import User
 from training.auth.passwords import hash_password
@@ -36,8 +38,6 @@ def send_verification(user: User, *, reason: str = "registration") -> None:
 
 
 def _hours() -> int:
-    from flask import current_app
-
     return int(current_app.config["VERIFY_LINK_HOURS"])
 
 
@@ -87,8 +87,6 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None or not user.active:
         return
-    from flask import current_app
-
     link = absolute_url("account.reset_password", token=make_token(RESET, user))
     queue_email(to=user, template="password_reset",
                 context={"name": user.name, "link": link, "minutes": current_app.config["RESET_LINK_MINUTES"]},

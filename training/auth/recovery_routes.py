@@ -6,7 +6,7 @@ with a CSRF token), so mail scanners that open links change nothing.
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_user
 
 from training.auth import recovery
@@ -27,8 +27,6 @@ SENT = "Check your inbox: if the address belongs to an account, a message is on 
 
 
 def _verify_limit():
-    from flask import current_app
-
     return current_app.config["VERIFY_LIMIT"]
 
 
@@ -98,8 +96,6 @@ def reset_password(token: str):
             form.password.errors.append(str(err))
         else:
             db.session.commit()
-            from flask import session
-
             session.clear()
             login_user(user)
             session.permanent = True

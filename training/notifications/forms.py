@@ -8,8 +8,8 @@ from wtforms import BooleanField, SubmitField
 from training.notifications.kinds import OPTIONAL_KINDS
 
 
-def preferences_form(current: dict[str, bool], formdata=None):
-    """A form with a checkbox for each optional kind, checked as ``current`` says."""
+def preferences_form(current: dict[str, bool], *, submitted: bool):
+    """A form with a checkbox for each optional kind: the posted choices, or ``current`` to show."""
 
     class PreferencesForm(FlaskForm):
         submit = SubmitField("Save mail preferences")
@@ -17,7 +17,7 @@ def preferences_form(current: dict[str, bool], formdata=None):
     for name, kind in OPTIONAL_KINDS.items():
         setattr(PreferencesForm, f"kind_{name}", BooleanField(kind.label, description=kind.description))
     data = {f"kind_{name}": enabled for name, enabled in current.items()}
-    return PreferencesForm(data=data) if formdata is None else PreferencesForm()
+    return PreferencesForm() if submitted else PreferencesForm(data=data)
 
 
 def chosen(form) -> dict[str, bool]:

@@ -18,7 +18,7 @@ bp = Blueprint("notifications", __name__)
 @login_required_any
 def preferences():
     user = current_user._get_current_object()
-    form = preferences_form(preferences_of(user), formdata=request.form if request.method == "POST" else None)
+    form = preferences_form(preferences_of(user), submitted=request.method == "POST")
     if form.validate_on_submit():
         set_preferences(user, chosen(form))
         db.session.commit()
