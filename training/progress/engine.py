@@ -20,6 +20,9 @@ from flask import current_app
 
 from training.steps import Gate, StepKind, StepState, Target, registered_providers
 
+#: steps a trainee completes online; the others are recorded by instructors or on site
+ONLINE_KINDS = frozenset({StepKind.LESSON, StepKind.QUIZ, StepKind.FINAL_EXAM})
+
 
 @dataclass(frozen=True)
 class ModuleShape:
@@ -145,8 +148,11 @@ class Progress:
 
     @property
     def online_complete(self) -> bool:
-        """Every module step done; a course with nothing to do is never complete."""
-        return self.has_content and all(m.complete for m in self.modules)
+        """Every online step done (modules, final examination): what is left, if anything,
+        is recorded by someone else (sign-off, attendance, rubric, supervised sessions).
+        A course with nothing to do is never complete."""
+        return self.has_content and all(
+            s.done for s in self.steps if s.kind in ONLINE_KINDS or s.state.module_id is not None)
 
     @property
     def complete(self) -> bool:
