@@ -14,13 +14,13 @@ from __future__ import annotations
 import json
 import multiprocessing
 import random
-import sqlite3
 import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
+from bench import databases
 from bench.answers import fill, parse_attempt
 from bench.client import Connection, CookieJar, FlowError, Reply, csrf_token, expect
 from bench.report import percentiles
@@ -156,30 +156,32 @@ def drive(plan: dict) -> dict:
     }
 
 
-def verify_attempts(db_path: str, completed: list[int], email_pattern: str) -> dict:
+def verify_attempts(url: str, completed: list[int], email_pattern: str) -> dict:
     """Every attempt the driver counted must be in the database, submitted by the trainee and
     graded (totals and every response scored); nothing else of the bench trainees may be open.
 
-    Reads the SQLite file directly: the check must not depend on the code it checks.
+    Plain SQL on the bench database (SQLite or PostgreSQL): the check must not depend on the
+    code it checks.
     """
     counted = set(completed)
-    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
-        graded = set()
-        for chunk in (sorted(counted)[i : i + 500] for i in range(0, len(counted), 500)):
-            marks = ",".join("?" * len(chunk))
-            graded |= {row[0] for row in conn.execute(
-                f"SELECT a.id FROM attempts a WHERE a.id IN ({marks}) AND a.submitted_at IS NOT NULL"  # noqa: S608
-                " AND a.submitted_by = 'trainee' AND a.score IS NOT NULL AND a.max_score IS NOT NULL"
-                " AND a.percent IS NOT NULL AND a.passed IS NOT NULL"
-                " AND (SELECT count(*) FROM responses r WHERE r.attempt_id = a.id AND r.fraction IS NOT NULL)"
-                f" = {QUESTIONS}",
-                chunk,
-            )}
-        open_left, passed = conn.execute(
-            "SELECT sum(a.submitted_at IS NULL), sum(a.passed = 1) FROM attempts a"
-            " JOIN users u ON u.id = a.user_id WHERE u.email LIKE ?",
-            (email_pattern,),
-        ).fetchone()
+    graded: set[int] = set()
+    for chunk in (sorted(counted)[i : i + 500] for i in range(0, len(counted), 500)):
+        graded |= {row[0] for row in databases.query(
+            url,
+            "SELECT a.id FROM attempts a WHERE a.id IN :ids AND a.submitted_at IS NOT NULL"
+            " AND a.submitted_by = 'trainee' AND a.score IS NOT NULL AND a.max_score IS NOT NULL"
+            " AND a.percent IS NOT NULL AND a.passed IS NOT NULL"
+            " AND (SELECT count(*) FROM responses r WHERE r.attempt_id = a.id AND r.fraction IS NOT NULL)"
+            " = :questions",
+            {"ids": chunk, "questions": QUESTIONS}, expanding=("ids",),
+        )}
+    open_left, passed = databases.query(
+        url,
+        "SELECT coalesce(sum(CASE WHEN a.submitted_at IS NULL THEN 1 ELSE 0 END), 0),"
+        " coalesce(sum(CASE WHEN a.passed THEN 1 ELSE 0 END), 0) FROM attempts a"
+        " JOIN users u ON u.id = a.user_id WHERE u.email LIKE :pattern",
+        {"pattern": email_pattern},
+    )[0]
     return {"counted": len(completed), "duplicates": len(completed) - len(counted), "graded": len(graded),
             "lost": len(counted - graded) + len(completed) - len(counted), "left_open": open_left or 0,
             "passed": passed or 0}
