@@ -22,6 +22,6 @@ __all__ = [
     "ApiToken", "Attempt", "AuditEntry", "AuditHead", "Certificate", "Course", "Enrolment",
     "Lesson", "LessonCompletion", "LessonRevision", "Module", "Question", "Quiz", "Regrade",
     "Response", "SignOff", "User", "UserRole",
-    "ActivityClock", "LessonTime",
     "JobRun", "LoginCounter", "NotificationPreference", "OutboxMessage",
+    "ActivityClock", "LessonTime",
 ]

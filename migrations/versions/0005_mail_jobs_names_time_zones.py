@@ -1,7 +1,7 @@
 """mail outbox, job runs, notification preferences, login counters; names, time zone, verified email
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 
 Existing accounts keep their name as the print name; given names and family name are filled
 with a suggestion split from it (last word = family name) that the person confirms. Existing

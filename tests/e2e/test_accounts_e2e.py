@@ -129,3 +129,11 @@ def test_trainee_cannot_open_admin_page(page, live_db):
     assert response.status == 403
     expect(page.get_by_text("You do not have permission")).to_be_visible()
     expect(page.get_by_role("link", name="Users")).to_have_count(0)
+
+
+def test_registration_preselects_the_browsers_time_zone(browser, live_server):
+    context = browser.new_context(base_url=live_server, timezone_id="America/Denver")
+    page = context.new_page()
+    page.goto("/register")
+    expect(page.get_by_label("Time zone")).to_have_value("America/Denver")
+    context.close()

@@ -56,6 +56,7 @@ def test_trainee_record_export_and_api_show_active_hours(client, login, auditor,
     assert "<td data-active-hours>1.00</td>" in html  # 4 lessons x 15 min
     assert "4 of 4 lessons" in html
     assert "0 of 4 lessons" in html and "4 completed before time was measured" in html
+    assert "Time taken" in html and html.count("<td>20 min</td>") == 2  # each quiz attempt
 
     response = client.post("/records/certificates/export", data={"format": "csv"}, buffered=True)
     assert response.status_code == 200

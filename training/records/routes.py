@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from quizzes.progress import attempt_seconds
 from training.audit import chain_head, format_head
 from training.audit.chain import parse_head
 from training.audit.services import verify_stored_chain
@@ -97,7 +98,7 @@ def trainees():
 def trainee(user_id: int):
     user = db.get_or_404(User, user_id)
     return render_template("records/trainee.html", record=trainee_record(user),
-                           labels=STATUS_LABELS)
+                           labels=STATUS_LABELS, attempt_seconds=attempt_seconds)
 
 
 @bp.route("/audit")
