@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
@@ -47,6 +47,8 @@ class User(UserMixin, db.Model):
     license_number: Mapped[str | None] = mapped_column(String(60))
     #: licensing state or jurisdiction, e.g. "TX" or "Ontario"
     license_state: Mapped[str | None] = mapped_column(String(60))
+    #: the day the trainee's license was first issued, as they entered it (years-licensed rules)
+    licensed_since: Mapped[date | None]
     active: Mapped[bool] = mapped_column(default=True)
     #: bumped at logout, password change and deactivation; sessions carrying an older value end
     session_version: Mapped[int] = mapped_column(default=1)

@@ -8,7 +8,14 @@ from flask_login import current_user, login_user, logout_user
 from training.auth.decorators import login_required_any, public
 from training.auth.forms import ChangePasswordForm, LoginForm, ProfileForm, RegistrationForm
 from training.auth.recovery import register as register_account
-from training.auth.services import AccountError, authenticate, change_password, end_sessions
+from training.auth.services import (
+    AccountError,
+    authenticate,
+    change_password,
+    end_sessions,
+    profile_values,
+    record_profile_change,
+)
 from training.auth.throttle_login import check_login_allowed, too_many_attempts
 from training.auth.urls import safe_next_url
 from training.extensions import db
@@ -86,7 +93,9 @@ def register():
 def profile():
     form = ProfileForm(obj=current_user, require_license=current_user.has_role("trainee"))
     if form.validate_on_submit():
+        before = profile_values(current_user)
         form.apply_to(current_user)
+        record_profile_change(current_user, before)
         db.session.commit()
         flash("Profile saved.", "success")
         return redirect(url_for("auth.profile"))
