@@ -89,7 +89,6 @@ def register_blueprints(app: Flask) -> None:
     from training.practical.providers import PROVIDERS as practical_providers
     from training.practical.routes import bp as practical_bp
     from training.progress.routes import bp as progress_bp
-    from training.progress.signoff_step import SignOffSteps
     from training.records.api import bp as api_bp
     from training.records.roster_routes import bp as rosters_bp
     from training.records.routes import bp as records_bp
@@ -107,11 +106,13 @@ def register_blueprints(app: Flask) -> None:
     app.add_template_filter(render_markdown_cached, "markdown")
     app.add_template_global(module_links, "module_links")
     app.add_template_global(target_url, "target_url")
-    from training.progress.practical_gate import OnlyWhen
-
-    practical_steps = [OnlyWhen(p, planned=True) for p in practical_providers]
-    for provider in (LessonSteps(), ModuleQuizSteps(), OnlyWhen(SignOffSteps(), planned=False), *practical_steps):
+    # the practical's attendance, rubric and supervised sessions replace the former free-typed sign-off
+    for provider in (LessonSteps(), ModuleQuizSteps(), *practical_providers):
         register_step_provider(app, provider)
+    from training.personal_data.export import register_personal_data_section
+    from training.practical.personal_data import collect_practical
+
+    register_personal_data_section(app, "practical", collect_practical)
     connect_events(app)
     register_jobs(app)
 

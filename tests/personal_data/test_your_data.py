@@ -47,7 +47,7 @@ def test_download_holds_everything_in_iso_utc(client, login, trainee, instructor
     assert (data["account"]["given_names"], data["account"]["family_name"]) == ("Dana", "Whitfield")
     assert data["notification_preferences"]["workshop_reminder"] is False
     assert len(data["certificates"]) == 1 and data["certificates"][0]["printed"]["trainee_name"] == "Dana Whitfield"
-    assert data["quiz_attempts"] and data["lesson_completions"] and data["signoffs"] and data["enrolments"]
+    assert data["quiz_attempts"] and data["lesson_completions"] and data["practical"] and data["enrolments"]
     assert any(e["action"] == "notifications.preferences_changed" for e in data["audit_events"])
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", data["enrolments"][0]["enrolled_at"])
     page = client.get("/account/data").get_data(as_text=True)

@@ -1,8 +1,9 @@
 """Issues a certificate whenever an event may have completed a course.
 
 The lower layers announce what happened (a lesson completed, an attempt graded, a question
-regraded, a sign-off recorded); these receivers run inside the sender's transaction and only
-flush, so the certificate commits (or rolls back) together with the event that earned it.
+regraded, attendance, an assessment or a countersignature recorded); these receivers run
+inside the sender's transaction and only flush, so the certificate commits (or rolls back)
+together with the event that earned it.
 """
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ from training.certificates.notify import on_certificate_issued
 from training.certificates.services import issue_certificate_if_complete
 from training.certificates.signals import certificate_issued
 from training.extensions import db
-from training.progress.models import SignOff
-from training.progress.signals import signoff_recorded
+from training.practical.signals import practical_changed
 
 
 def connect_events(app: Flask) -> None:
@@ -29,7 +29,7 @@ def connect_events(app: Flask) -> None:
     lesson_completed.connect(on_lesson_completed)
     attempt_graded.connect(on_attempt_graded)
     question_regraded.connect(on_question_regraded)
-    signoff_recorded.connect(on_signoff_recorded)
+    practical_changed.connect(on_practical_changed)
     certificate_issued.connect(on_certificate_issued)
 
 
@@ -87,6 +87,6 @@ def on_question_regraded(question, regrade=None, attempts=(), **_extra) -> None:
         check_completion(user_id, course_id, "quiz.regraded")
 
 
-def on_signoff_recorded(signoff: SignOff, **_extra) -> None:
-    if signoff.outcome == "pass":
-        check_completion(signoff.trainee_id, signoff.course_id, "signoff.recorded")
+def on_practical_changed(_sender, user_id: int, course_id: int, **_extra) -> None:
+    """Attendance, an assessment or a countersignature may have completed the practical."""
+    check_completion(user_id, course_id, "practical.changed")

@@ -5,10 +5,12 @@ Hours printed on a certificate:
   every lesson; otherwise only the stated hours of the lessons that met it
   (``training.progress.hours``). The measured active hours and the lessons that met the
   rule are frozen with them;
-- in-person practical hours: the hours the instructor attested on the passing sign-off (what
-  was actually supervised and evaluated), capped at the course's approved practical hours when
-  the course states them, so a certificate never awards more credit than the course is approved
-  for. A course without a passing sign-off prints 0 practical hours.
+- in-person practical hours: the hours attended at the course's workshops (check-in to
+  check-out, corrections applied; hours attested on a sign-off before workshops existed
+  count as recorded), as the attendance step's evidence gives them, capped at the course's
+  approved practical hours when the course states them, so a certificate never awards more
+  credit than the course is approved for. A course without attendance prints 0;
+- the practical skills: the rubric skills assessed competent, frozen with the hours.
 CEUs follow from the total (``snapshot.credit_fields``: 1 CEU = 10 contact hours, tenths down).
 
 The completion date is the day the rules were found met (``Enrolment.completed_at``); a
@@ -43,7 +45,7 @@ from training.database import utcnow
 from training.extensions import db
 from training.progress.engine import course_progress
 from training.progress.hours import OnlineHours, online_hours
-from training.progress.services import latest_passing_signoff, lock_enrolment
+from training.progress.services import lock_enrolment
 
 MAX_REASON = 500
 
@@ -66,19 +68,24 @@ def current_certificate(user_id: int, course_id: int) -> Certificate | None:
     )
 
 
+def practical_evidence(course: Course, user_id: int) -> tuple[Decimal, list[str]]:
+    """In-person hours and competent skills for the certificate (see the module docstring)."""
+    progress = course_progress(course, user_id)
+    attendance, rubric = progress.step("attendance"), progress.step("rubric")
+    hours = Decimal(attendance.evidence.get("hours", "0")) if attendance is not None else Decimal(0)
+    approved = Decimal(course.practical_hours or 0)
+    skills = list(rubric.evidence.get("competent_skills", [])) if rubric is not None else []
+    return (min(hours, approved) if approved > 0 else hours), skills
+
+
 def practical_hours(course: Course, user_id: int) -> Decimal:
     """In-person hours for the certificate (see the module docstring for why)."""
-    signoff = latest_passing_signoff(user_id, course.id)
-    if signoff is None:
-        return Decimal(0)
-    hours = Decimal(signoff.hours)
-    approved = Decimal(course.practical_hours or 0)
-    return min(hours, approved) if approved > 0 else hours
+    return practical_evidence(course, user_id)[0]
 
 
 def build_snapshot(
     user, course: Course, *, serial: str, code: str, practical: Decimal,
-    completion_date: date, issued_at: datetime, supersedes: str = "",
+    completion_date: date, issued_at: datetime, supersedes: str = "", skills: list[str] | None = None,
     online: OnlineHours | None = None,
 ) -> CertificateSnapshot:
     """Everything the certificate prints, copied from the profile and course as they are now.
@@ -107,6 +114,7 @@ def build_snapshot(
         online_active_hours=None if online is None else f"{online.active_hours:.2f}",
         seat_time_lessons_met=(None if online is None
                                else f"{online.lessons_met}/{online.lessons}"),
+        practical_skills="; ".join(skills) if skills else None,
         board_approvals=approvals_text(approvals_valid_on(course.id, completion_date)) or None,
     )
 
@@ -142,9 +150,10 @@ def _create(user, course: Course, *, completion_date: date, issued_at: datetime,
     except IntegrityError:
         return None
     certificate.serial = new_serial(issued_at.year, certificate.id)
+    hours, skills = practical_evidence(course, user.id)
     snapshot = build_snapshot(
         user, course, serial=certificate.serial, code=code,
-        practical=practical_hours(course, user.id), completion_date=completion_date,
+        practical=hours, completion_date=completion_date, skills=skills,
         online=online_hours(course_progress(course, user.id)),
         issued_at=issued_at, supersedes=supersedes.serial if supersedes is not None else "",
     )

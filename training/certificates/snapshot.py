@@ -187,6 +187,8 @@ class CertificateSnapshot:
     #: the boards' approvals valid on the completion day ("Board (FL) no. X, 24 h; ..."); absent
     #: on certificates issued before approvals were recorded or when the course has none
     board_approvals: str | None = None
+    #: rubric skills assessed competent, "; "-joined (absent on certificates issued before the rubric)
+    practical_skills: str | None = None
 
     def __post_init__(self) -> None:
         """Refuse malformed data up front: a signed snapshot can never be corrected later."""
@@ -245,7 +247,7 @@ class CertificateSnapshot:
 
 
 #: fields added after certificates were first issued: older snapshots do not have them
-OPTIONAL_FIELDS = frozenset({"online_active_hours", "seat_time_lessons_met", "board_approvals"})
+OPTIONAL_FIELDS = frozenset({"online_active_hours", "seat_time_lessons_met", "board_approvals", "practical_skills"})
 _MET_RE = re.compile(r"[0-9]+/[0-9]+")
 
 

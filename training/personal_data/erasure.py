@@ -28,6 +28,7 @@ from training.certificates.models import Certificate
 from training.database import utcnow
 from training.extensions import db
 from training.notifications.models import NotificationPreference, OutboxMessage
+from training.practical.personal_data import erase_practical
 from training.progress.models import SignOff
 from training.records.models import ApiToken
 
@@ -90,6 +91,7 @@ def erase_account(user: User, *, requested_by: User) -> ErasureReport:
     erased["login_counters"] = _count(db.session.execute(
         delete(LoginCounter).where(LoginCounter.key == f"account:{user.email}")))
     erased["api_tokens"] = _count(db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id)))
+    erased.update(erase_practical(user.id, held))
 
     user.email = f"erased-{user.id}@erased.invalid"
     user.name = f"Erased account {user.id}"
