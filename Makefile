@@ -10,7 +10,7 @@ PORT ?= 5000
 WORKERS ?= 3
 THREADS ?= 2
 
-.PHONY: run test lint pytest bench install install-test clean
+.PHONY: run test lint pytest bench soak install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ lint: install-test
 bench: install-test
 	@.ci/system-deps
 	$(BIN)/python -m bench
+
+## make soak: 200 simulated trainees on timed quizzes for 60 s on PostgreSQL; checks nothing was lost
+soak: install-test
+	@.ci/system-deps
+	$(BIN)/python -m bench.soak
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts
