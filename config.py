@@ -73,6 +73,11 @@ class Config:
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
     #: seconds a trainee may submit after a quiz deadline (network latency, clock skew)
     QUIZ_GRACE_SECONDS = int(os.environ.get("QUIZ_GRACE_SECONDS", "30"))
+    #: where media library files are kept (content-addressed); the instance folder by default
+    MEDIA_ROOT = os.environ.get("MEDIA_ROOT", "")
+    #: largest image upload in bytes, and largest image in pixels (width x height)
+    MEDIA_MAX_BYTES = int(os.environ.get("MEDIA_MAX_BYTES", 2 * 1024 * 1024))
+    MEDIA_MAX_PIXELS = int(os.environ.get("MEDIA_MAX_PIXELS", 25_000_000))
 
 
 class DevelopmentConfig(Config):

@@ -14,6 +14,9 @@ from blinker import Namespace
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from modules.media.errors import MediaError
+from modules.media.figures import check_figures
+from modules.media.services import record_revision_uses
 from modules.models import Course, Enrolment, Lesson, LessonCompletion, LessonRevision, Module
 from modules.rendering import render_markdown
 from training.audit import record_event
@@ -147,6 +150,10 @@ def save_revision(lesson: Lesson, title: str, body: str, author=None) -> LessonR
     body = body.replace("\r\n", "\n").replace("\r", "\n")
     check_title(title)
     check_body(body)
+    try:
+        check_figures(body)
+    except MediaError as err:
+        raise ContentError(str(err), "body") from err
     current = lesson.current_revision
     lesson.title = title
     if current is not None and current.body == body and current.title == title:
@@ -167,6 +174,10 @@ def save_revision(lesson: Lesson, title: str, body: str, author=None) -> LessonR
     lesson.revisions.append(revision)
     db.session.flush()
     lesson.current_revision = revision
+    missing = record_revision_uses(lesson.module.course_id, revision.id, body)
+    if missing:
+        raise ContentError("An image in the lesson is not in this course's media library "
+                           f"({', '.join(sorted(missing))}).", "body")
     return revision
 
 

@@ -58,6 +58,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from modules.authoring import bp as authoring_bp
+    from modules.media.routes import bp as media_bp
     from modules.progress import register_step_provider
     from modules.rendering import render_markdown_cached
     from modules.routes import bp as courses_bp
@@ -77,7 +78,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         site_bp, auth_bp, admin_bp, courses_bp, authoring_bp, quizzes_bp, quiz_authoring_bp, quiz_reports_bp,
-        progress_bp, certificates_bp, verify_bp, records_bp, api_bp,
+        progress_bp, certificates_bp, verify_bp, records_bp, api_bp, media_bp,
     ):
         app.register_blueprint(blueprint)
     app.add_template_filter(render_markdown_cached, "markdown")
