@@ -8,7 +8,8 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 from sqlalchemy import select
 
-from modules.models import Module
+from modules.media.services import assets_for_course
+from modules.models import Module, objective_pairs
 from quizzes.attempts import build_layout
 from quizzes.forms import GiftUploadForm, QuestionForm, QuizSettingsForm
 from quizzes.gift import GiftError
@@ -22,6 +23,7 @@ from quizzes.questions import (
     export_pool,
     import_gift,
     pool_questions,
+    sync_media_uses,
 )
 from quizzes.regrade import attempts_needing_regrade, regrade_question
 from quizzes.spec import QuestionType
@@ -72,16 +74,26 @@ def question_module(question: Question) -> Module:
 
 
 def _edit(form: QuestionForm, module: Module, question: Question, qtype: QuestionType):
+    assets = [a for a in assets_for_course(module.course_id)] if qtype == QuestionType.HOTSPOT else []
+    form.image.choices = [(a.filename, a.name) for a in assets]
+    form.objectives.choices = objective_pairs(module)
     if form.validate_on_submit():
         try:
-            changed = apply_spec(question, spec_from_form(form, qtype))
+            unknown = set(form.objectives.data or []) - {key for key, _ in form.objectives.choices}
+            if unknown:
+                raise QuestionError("Choose objectives of this module only.", "objectives")
+            images = {a.filename: (a.width, a.height) for a in assets}
+            changed = apply_spec(question, spec_from_form(form, qtype, images))
         except QuestionError as err:
             db.session.rollback()
-            target = getattr(form, err.field, None) if err.field in ("prompt", "points", "truth") else None
+            fields = ("prompt", "points", "truth", "zones", "image", "objectives")
+            target = getattr(form, err.field, None) if err.field in fields else None
             (target.errors if target is not None else form.form_errors).append(str(err))
         else:
             if question.id is None:
                 db.session.add(question)
+            db.session.flush()
+            sync_media_uses(question)
             db.session.commit()
             flash("Question saved." if changed else "Nothing changed.", "success")
             return redirect(url_for("quiz_authoring.question", question_id=question.id))
@@ -92,6 +104,7 @@ def _edit(form: QuestionForm, module: Module, question: Question, qtype: Questio
     return render_template(
         "quizzes/authoring/question.html", form=form, module=module, question=question, qtype=qtype,
         type_label=TYPE_LABELS[qtype], pending=pending, regrades=regrades, action=ActionForm(),
+        assets=assets,
     ), 400 if (form.errors or form.form_errors) else 200
 
 
@@ -184,7 +197,8 @@ def import_questions(module_id: int):
 @role_required(*AUTHORS)
 def export_questions(module_id: int):
     module = db.get_or_404(Module, module_id)
+    text, _skipped = export_pool(module.id)
     return Response(
-        export_pool(module.id), mimetype="text/plain",
+        text, mimetype="text/plain",
         headers={"Content-Disposition": f'attachment; filename="{module.slug}.gift"'},
     )

@@ -50,10 +50,12 @@ class Question(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     def spec(self) -> QuestionSpec:
-        return QuestionSpec.from_stored(
+        spec = QuestionSpec.from_stored(
             qtype=self.qtype, prompt=self.prompt, title=self.title, prompt_format=self.prompt_format,
             points=self.points, general_feedback=self.general_feedback, data=self.data or {},
         )
+        spec.objectives = list(self.objectives or [])
+        return spec
 
 
 class Quiz(db.Model):

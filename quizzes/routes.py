@@ -20,6 +20,7 @@ from quizzes.attempts import (
 )
 from quizzes.forms import AttemptForm
 from quizzes.grading import correct_answer_summary, feedback_for
+from quizzes.hotspot import hotspot_review
 from quizzes.models import Attempt
 from quizzes.progress import quiz_results
 from quizzes.views import attempt_questions
@@ -154,6 +155,7 @@ def result(attempt_id: int):
                 "response": response,
                 "feedback": feedback_for(spec, response.answer),
                 "correct": correct_answer_summary(spec),
+                "hotspot": hotspot_review(spec, response.answer) if spec.qtype == "hotspot" else None,
             })
     return render_template("quizzes/result.html", attempt=attempt, quiz=attempt.quiz,
                            summary=summary, reveal=reveal, review=review)

@@ -63,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     from modules.rendering import render_markdown_cached
     from modules.routes import bp as courses_bp
     from quizzes.authoring import bp as quiz_authoring_bp
+    from quizzes.hotspot_exchange import bp as hotspot_exchange_bp
     from quizzes.progress import module_links, quiz_steps
     from quizzes.reports import bp as quiz_reports_bp
     from quizzes.routes import bp as quizzes_bp
@@ -79,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         site_bp, auth_bp, admin_bp, courses_bp, authoring_bp, quizzes_bp, quiz_authoring_bp, quiz_reports_bp,
         progress_bp, certificates_bp, verify_bp, records_bp, api_bp, media_bp,
+        hotspot_exchange_bp,
     ):
         app.register_blueprint(blueprint)
     app.add_template_filter(render_markdown_cached, "markdown")

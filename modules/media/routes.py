@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, send_file,
 from flask_login import current_user
 from sqlalchemy import select
 
+from modules.media.body_charts import add_body_charts
 from modules.media.errors import MediaError
 from modules.media.forms import MediaUploadForm
 from modules.media.models import MediaAsset
@@ -58,6 +59,18 @@ def library(course_id: int):
             flash(f"“{asset.name}” is in the library. Insert it in a lesson with the line shown.", "success")
             return redirect(url_for("media.library", course_id=course.id), 303)
     return _library_page(course, form, 400 if form.errors else 200)
+
+
+@bp.route("/author/courses/<int:course_id>/media/body-charts", methods=["POST"])
+@role_required(*AUTHORS)
+def body_charts(course_id: int):
+    course = db.get_or_404(Course, course_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    added = add_body_charts(course.id, current_user)
+    db.session.commit()
+    flash(f"The {len(added)} body charts are in the library.", "success")
+    return redirect(url_for("media.library", course_id=course.id), 303)
 
 
 @bp.route("/author/media/<int:asset_id>/delete", methods=["POST"])
