@@ -17,15 +17,20 @@ from training.extensions import db
 def load_quiz_for_trainee(quiz_id: int, user) -> tuple[Quiz, Course]:
     """The quiz, if ``user`` is enrolled in its published course and its module is unlocked."""
     quiz = db.session.get(Quiz, quiz_id) or abort(404)
-    course = db.session.scalar(
-        select(Course).join(Module, Module.course_id == Course.id).where(Module.id == quiz.module_id)
-        .options(selectinload(Course.modules).selectinload(Module.lessons))
-    )
+    if quiz.course_id is not None:
+        stmt = select(Course).where(Course.id == quiz.course_id)
+    else:
+        stmt = select(Course).join(Module, Module.course_id == Course.id).where(Module.id == quiz.module_id)
+    course = db.session.scalar(stmt.options(selectinload(Course.modules).selectinload(Module.lessons)))
     if course is None or not course.published:
         abort(404)
     if find_enrolment(user.id, course.id) is None:
         abort(403, description="Enrol in the course to take its quizzes.")
     outline = build_outline(course, user)
+    if quiz.course_id is not None:
+        if not outline.complete:
+            abort(403, description="The final examination opens once every module is complete.")
+        return quiz, course
     state = next((m for m in outline.modules if m.module.id == quiz.module_id), None)
     if state is None:
         abort(404)

@@ -51,6 +51,15 @@ class QuizSettingsForm(FlaskForm):
         "Questions drawn per attempt", validators=[Optional(), NumberRange(min=1, max=500)],
         description="Drawn at random from the module's pool; empty means every question.",
     )
+    per_objective = IntegerField(
+        "Questions per objective", validators=[Optional(), NumberRange(min=1, max=20)],
+        description="Every attempt draws this many questions on each objective. Leave empty to draw at random.",
+    )
+    blueprint = TextAreaField(
+        "Blueprint", validators=[Optional(), Length(max=5_000)],
+        description="Instead of the same number for every objective: one line per objective, "
+                    "'objective id: count' (for example 'o1: 2').",
+    )
     review_policy = SelectField(
         "Show correct answers",
         choices=[("after_attempt", "After each attempt"), ("once_passed", "Once passed"), ("never", "Never")],

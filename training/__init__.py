@@ -62,7 +62,10 @@ def register_blueprints(app: Flask) -> None:
     from modules.progress import register_step_provider
     from modules.rendering import render_markdown_cached
     from modules.routes import bp as courses_bp
+    from quizzes.accommodation_routes import bp as accommodations_bp
     from quizzes.authoring import bp as quiz_authoring_bp
+    from quizzes.final_exam import FinalExamSteps, final_exam_link
+    from quizzes.final_exam import bp as final_exam_bp
     from quizzes.hotspot_exchange import bp as hotspot_exchange_bp
     from quizzes.progress import module_links, quiz_steps
     from quizzes.reports import bp as quiz_reports_bp
@@ -80,12 +83,16 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         site_bp, auth_bp, admin_bp, courses_bp, authoring_bp, quizzes_bp, quiz_authoring_bp, quiz_reports_bp,
         progress_bp, certificates_bp, verify_bp, records_bp, api_bp, media_bp,
-        hotspot_exchange_bp,
+        hotspot_exchange_bp, final_exam_bp, accommodations_bp,
     ):
         app.register_blueprint(blueprint)
     app.add_template_filter(render_markdown_cached, "markdown")
     app.add_template_global(module_links, "module_links")
     register_step_provider(app, quiz_steps)
+    app.add_template_global(final_exam_link, "final_exam_link")
+    from training.steps import register_step_provider as register_engine_step
+
+    register_engine_step(app, FinalExamSteps())
     connect_events(app)
 
     from training.site.errors import register_error_handlers

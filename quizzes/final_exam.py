@@ -1,0 +1,107 @@
+"""A course's cumulative final examination: settings, its place on the course page, its step.
+
+The final examination is a ``Quiz`` with ``course_id`` set. It draws from the pools of every
+module by blueprint (keys ``"<module slug>:<objective id>"``) or N per objective, opens when
+every module is complete (``Gate.ALL_MODULES``), and is one step of the course for the
+completion engine (``FinalExamSteps``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import load_only
+
+from modules.models import Course, Module, objective_pairs
+from quizzes.forms import QuizSettingsForm
+from quizzes.models import Attempt, Quiz
+from quizzes.progress import quiz_results, summarize
+from quizzes.settings import blueprint_text
+from training.auth.decorators import role_required
+from training.extensions import db
+from training.steps import Gate, StepKind, StepState, Target
+
+bp = Blueprint("final_exam", __name__, url_prefix="/author/quizzes")
+
+
+def final_exam_for(course_id: int) -> Quiz | None:
+    return db.session.scalar(select(Quiz).where(Quiz.course_id == course_id))
+
+
+def new_final_exam(course: Course) -> Quiz:
+    return Quiz(course_id=course.id, title=f"{course.title}: final examination", pass_mark=80,
+                grading_method="highest", shuffle_questions=True, shuffle_choices=True,
+                review_policy="once_passed")
+
+
+@bp.route("/courses/<int:course_id>/final", methods=["GET", "POST"])
+@role_required("instructor")
+def settings(course_id: int):
+    from quizzes.authoring import save_settings
+
+    course = db.get_or_404(Course, course_id)
+    quiz = final_exam_for(course.id) or new_final_exam(course)
+    form = QuizSettingsForm(obj=quiz)
+    if not form.is_submitted():
+        form.blueprint.data = blueprint_text(quiz)
+    if form.validate_on_submit() and save_settings(quiz, form):
+        flash("Final examination saved.", "success")
+        return redirect(url_for("final_exam.settings", course_id=course.id))
+    modules = db.session.scalars(select(Module).where(Module.course_id == course.id).order_by(Module.position)).all()
+    objectives = [(f"{m.slug}:{key}", text) for m in modules for key, text in objective_pairs(m)]
+    return render_template("quizzes/authoring/final_exam.html", form=form, course=course, quiz=quiz,
+                           objectives=objectives), (400 if form.errors else 200)
+
+
+def final_exam_link(course: Course, outline, user) -> dict | None:
+    """What the course page shows of the final examination (a template global)."""
+    quiz = final_exam_for(course.id)
+    if quiz is None:
+        return None
+    result = quiz_results(getattr(user, "id", None), [quiz])[quiz.id]
+    return {"quiz": quiz, "locked": outline is not None and not outline.complete, "passed": result.passed,
+            "grade": result.grade_percent}
+
+
+@dataclass
+class FinalExamFacts:
+    quiz: Quiz | None
+    attempts: dict[int, list[Attempt]]
+
+
+class FinalExamSteps:
+    """The completion engine's step for a course's final examination (none if it has none)."""
+
+    kind = StepKind.FINAL_EXAM
+
+    def load(self, course, user_ids: Sequence[int]) -> FinalExamFacts:
+        quiz = final_exam_for(course.id)
+        attempts: dict[int, list[Attempt]] = {user_id: [] for user_id in user_ids}
+        if quiz is not None and user_ids:
+            rows = db.session.scalars(
+                select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id.in_(list(user_ids)))
+                .order_by(Attempt.number)
+                .options(load_only(Attempt.user_id, Attempt.quiz_id, Attempt.number, Attempt.submitted_at,
+                                   Attempt.percent, Attempt.passed))
+            )
+            for attempt in rows:
+                attempts.setdefault(attempt.user_id, []).append(attempt)
+        return FinalExamFacts(quiz, attempts)
+
+    def steps(self, course, facts: FinalExamFacts, user_id: int) -> list[StepState]:
+        quiz = facts.quiz
+        if quiz is None:
+            return []
+        result = summarize(quiz, facts.attempts.get(user_id, []))
+        detail = f"pass mark {quiz.pass_mark}%"
+        if result.grade_percent is not None:
+            detail += f" · your grade {result.grade_percent:.0f}%"
+        return [StepState(
+            key=f"final_exam:{quiz.id}", kind=StepKind.FINAL_EXAM, title=quiz.title, done=result.passed,
+            module_id=None, position=1, gate=Gate.ALL_MODULES, detail=detail,
+            target=Target("quizzes.quiz", {"quiz_id": quiz.id}),
+            evidence={"attempts": result.attempts_used, "grade_percent": result.grade_percent},
+        )]
