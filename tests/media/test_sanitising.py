@@ -142,3 +142,12 @@ def test_name_does_not_decide_the_type(app):
     # an SVG named .png is judged as an SVG; a PNG named .svg as a PNG
     assert sanitise(SVG_OK)[0] == "svg"
     assert sanitise(png_bytes())[0] == "png"
+
+
+@pytest.mark.parametrize("name", ["front", "back", "neck-shoulder", "lumbar-gluteal", "lower-limb"])
+def test_shipped_body_charts_pass_the_sanitiser(app, name):
+    from modules.media.body_charts import BODY_CHART_DIR
+
+    kind, clean, width, height = sanitise((BODY_CHART_DIR / f"{name}.svg").read_bytes())
+    assert kind == "svg" and width > 0 and height > 0
+    assert b"<title>" in clean and b"<path" in clean
