@@ -18,7 +18,7 @@ from sqlalchemy.orm import load_only
 from modules.models import Course, Module, objective_pairs
 from quizzes.forms import QuizSettingsForm
 from quizzes.models import Attempt, Quiz
-from quizzes.progress import quiz_results, summarize
+from quizzes.progress import summarize
 from quizzes.settings import blueprint_text
 from training.auth.decorators import role_required
 from training.extensions import db
@@ -56,14 +56,18 @@ def settings(course_id: int):
                            objectives=objectives), (400 if form.errors else 200)
 
 
-def final_exam_link(course: Course, outline, user) -> dict | None:
-    """What the course page shows of the final examination (a template global)."""
+def final_exam_link(course: Course, progress=None) -> dict | None:
+    """What the course page shows of the final examination (a template global).
+
+    ``progress`` is the engine's evaluation for an enrolled trainee; its step says whether
+    the examination is locked or passed.
+    """
     quiz = final_exam_for(course.id)
     if quiz is None:
         return None
-    result = quiz_results(getattr(user, "id", None), [quiz])[quiz.id]
-    return {"quiz": quiz, "locked": outline is not None and not outline.complete, "passed": result.passed,
-            "grade": result.grade_percent}
+    step = progress.step(f"final_exam:{quiz.id}") if progress is not None else None
+    return {"quiz": quiz, "locked": bool(step and step.locked), "passed": bool(step and step.done),
+            "detail": step.detail if step is not None else f"pass mark {quiz.pass_mark}%"}
 
 
 @dataclass

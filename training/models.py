@@ -1,7 +1,16 @@
 """Every model of every feature, imported once so migrations and create_all see them all."""
 
 from modules.media.models import MediaAsset, MediaUse
-from modules.models import Course, Enrolment, Lesson, LessonCompletion, LessonRevision, Module
+from modules.models import (
+    ActivityClock,
+    Course,
+    Enrolment,
+    Lesson,
+    LessonCompletion,
+    LessonRevision,
+    LessonTime,
+    Module,
+)
 from quizzes.models import Attempt, Question, Quiz, Regrade, Response, TimeAccommodation
 from training.audit.models import AuditEntry, AuditHead
 from training.auth.models import User, UserRole
@@ -11,6 +20,7 @@ from training.records.models import ApiToken
 
 __all__ = [
     "ApiToken", "Attempt", "AuditEntry", "AuditHead", "Certificate", "Course", "Enrolment",
-    "Lesson", "LessonCompletion", "LessonRevision", "MediaAsset", "MediaUse", "Module", "Question", "Quiz", "Regrade",
-    "Response", "SignOff", "TimeAccommodation", "User", "UserRole",
+    "Lesson", "LessonCompletion", "LessonRevision", "MediaAsset", "MediaUse", "Module", "Question", "Quiz",
+    "Regrade", "Response", "SignOff", "TimeAccommodation", "User", "UserRole",
+    "ActivityClock", "LessonTime",
 ]

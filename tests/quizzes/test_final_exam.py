@@ -142,3 +142,22 @@ def test_time_multiplier_is_set_audited_shown_and_applied(client, login, make_us
     login(make_user("admin"))
     assert client.post("/author/accommodations/", data={"email": trainee.email, "multiplier": "1"}).status_code == 303
     assert db.session.scalar(select(TimeAccommodation)) is None
+
+
+def test_engine_counts_the_final_exam_as_a_course_step(app, make_user, db, exam_course):
+    from training.progress.engine import course_progress
+
+    course, exam = exam_course
+    trainee = make_user("trainee")
+    db.session.add(Enrolment(user_id=trainee.id, course_id=course.id))
+    db.session.commit()
+    step = course_progress(course, trainee.id).step(f"final_exam:{exam.id}")
+    assert step.locked and not step.done and step.kind == StepKind.FINAL_EXAM
+    complete_modules(db, trainee, course)
+    progress = course_progress(course, trainee.id)
+    assert not progress.step(f"final_exam:{exam.id}").locked
+    assert not progress.complete and progress.next_step.key == f"final_exam:{exam.id}"
+    db.session.add(Attempt(quiz_id=exam.id, user_id=trainee.id, number=1, layout=[], submitted_at=course.created_at,
+                           percent=80.0, passed=True, score=2, max_score=2))
+    db.session.commit()
+    assert course_progress(course, trainee.id).complete
