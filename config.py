@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -97,6 +98,10 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    #: media files of a test run go to a temporary folder, never into instance/
+    MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT") or os.path.join(
+        tempfile.gettempdir(), f"dn-test-media-{os.getpid()}"
+    )
 
 
 class ProductionConfig(Config):

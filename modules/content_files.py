@@ -22,6 +22,12 @@ COURSE_KEYS = {
     "code", "slug", "title", "provider", "approval_number", "practical_hours",
     "requires_signoff", "signoff_checklist",
 }
+#: ``final_exam`` belongs to the quiz layer, which reads it from the same file
+COURSE_OPTIONAL_KEYS = {"final_exam"}
+#: an objective id: what GIFT tags and blueprints name
+OBJECTIVE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,59}$")
+#: lesson figures live in this folder of the course folder (not a module)
+FIGURES_DIR = "figures"
 #: ``quiz`` belongs to the quiz layer, which reads it from the same file
 MODULE_KEYS = {"title", "slug", "objectives"}
 MODULE_OPTIONAL_KEYS = {"quiz"}
@@ -46,6 +52,8 @@ class LessonSpec:
     title: str
     minutes: int
     body: str
+    #: the figure files the body shows: as written (``figures/x.svg``) -> the file
+    figures: dict[str, Path] = field(default_factory=dict)
 
 
 @dataclass
@@ -56,6 +64,8 @@ class ModuleSpec:
     objectives: list[str]
     intro: str
     lessons: list[LessonSpec] = field(default_factory=list)
+    #: ids of ``objectives`` by position (``o1``, ``o2``... unless the file names them)
+    objective_ids: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -175,7 +185,7 @@ def read_course_dir(path: Path) -> tuple[CourseSpec | None, list[Problem]]:
     reader = _Reader(path.parent)
     course_file = path / "course.md"
     name = reader.name(course_file)
-    parsed = reader.read(course_file, COURSE_KEYS)
+    parsed = reader.read(course_file, COURSE_KEYS, COURSE_OPTIONAL_KEYS)
     if parsed is None:
         return None, reader.problems
     meta, body = parsed
@@ -196,7 +206,10 @@ def read_course_dir(path: Path) -> tuple[CourseSpec | None, list[Problem]]:
         practical_hours=Decimal(str(hours or 0)), requires_signoff=signoff is True,
         signoff_checklist=checklist,
     )
-    folders = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    if "final_exam" in meta and not isinstance(meta["final_exam"], dict):
+        reader.problem(name, "final_exam", "must be a mapping of examination settings")
+    folders = sorted(p for p in path.iterdir()
+                     if p.is_dir() and not p.name.startswith((".", "_")) and p.name != FIGURES_DIR)
     for folder in folders:
         module = _read_module(reader, folder)
         if module is not None:
@@ -219,9 +232,12 @@ def _read_module(reader: _Reader, folder: Path) -> ModuleSpec | None:
     meta, body = parsed
     if "quiz" in meta and not isinstance(meta["quiz"], dict):
         reader.problem(name, "quiz", "must be a mapping of quiz settings")
+    ids, texts = [], []
+    if "objectives" in meta:
+        ids, texts = read_objectives(meta["objectives"], lambda message: reader.problem(name, "objectives", message))
     module = ModuleSpec(
         file=name, slug=reader.slug(meta, name), title=reader.text(meta, name, "title", MAX_TITLE),
-        objectives=reader.text_list(meta, name, "objectives", allow_empty=False), intro=body,
+        objectives=texts, intro=body, objective_ids=ids,
     )
     lesson_files = sorted(p for p in folder.glob("*.md") if p.name != "module.md")
     if not lesson_files:
@@ -245,5 +261,54 @@ def _read_lesson(reader: _Reader, path: Path) -> LessonSpec | None:
     minutes = reader.number(meta, name, "minutes", 1, 600, whole=True)
     return LessonSpec(
         file=name, slug=reader.slug(meta, name), title=reader.text(meta, name, "title", MAX_TITLE),
-        minutes=minutes or 1, body=body,
+        minutes=minutes or 1, body=body, figures=_lesson_figures(reader, name, body, path.parent.parent),
     )
+
+
+def _lesson_figures(reader: _Reader, name: str, body: str, course_dir: Path) -> dict[str, Path]:
+    """The ``figures/`` files a lesson shows; each needs alt text and must exist."""
+    from modules.media.figures import images
+
+    found = {}
+    for number, (src, alt, line) in enumerate(images(body), start=1):
+        where = f"image {number} (line {line} of the text)"
+        if not alt:
+            reader.problem(name, "body", f"{where} has no alt text: describe it in the square brackets")
+        if src.startswith("/media/"):
+            continue  # already a library image
+        folder, _, filename = src.partition("/")
+        if folder != FIGURES_DIR or not filename or "/" in filename or filename.startswith("."):
+            reader.problem(name, "body", f"{where}: '{src}' must be a file in the course's {FIGURES_DIR}/ folder")
+        elif not (course_dir / FIGURES_DIR / filename).is_file():
+            reader.problem(name, "body", f"{where}: {FIGURES_DIR}/{filename} does not exist")
+        else:
+            found[src] = course_dir / FIGURES_DIR / filename
+    return found
+
+
+def read_objectives(value, problem) -> tuple[list[str], list[str]]:
+    """(ids, texts) of a module's ``objectives:`` list; ``problem(message)`` for each fault.
+
+    Each item is a text (its id is ``o1``, ``o2``... by position) or ``{id: <slug>, text: <text>}``.
+    """
+    if not isinstance(value, list):
+        problem("must be a list of objectives (each a text, or {id: ..., text: ...})")
+        return [], []
+    if not value:
+        problem("must list at least one objective")
+        return [], []
+    ids, texts = [], []
+    for position, item in enumerate(value, start=1):
+        if isinstance(item, str) and item.strip():
+            ids.append(f"o{position}")
+            texts.append(item.strip())
+        elif isinstance(item, dict) and set(item) == {"id", "text"} and isinstance(item["text"], str) \
+                and item["text"].strip() and isinstance(item["id"], str) and OBJECTIVE_ID.match(item["id"]):
+            ids.append(item["id"])
+            texts.append(item["text"].strip())
+        else:
+            problem(f"item {position} must be a text or {{id: <letters, digits, - or _>, text: <text>}}")
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        problem(f"objective id '{duplicates[0]}' is used twice")
+    return ids, texts

@@ -14,6 +14,7 @@ from blinker import Namespace
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from modules.content_files import OBJECTIVE_ID
 from modules.media.errors import MediaError
 from modules.media.figures import check_figures
 from modules.media.services import record_revision_uses
@@ -114,6 +115,36 @@ def _fit_among(siblings: list, item, slug: str, kind: str, position: int | None)
         if position is not None or is_new:
             place(siblings, item, len(siblings) + 1 if position is None else position)
     return is_new
+
+
+def objective_lines(module: Module) -> str:
+    """The objectives as the module form shows them: ``[id] text`` where the id is not positional."""
+    from modules.models import objective_pairs
+
+    return "\n".join(text if key == f"o{n}" else f"[{key}] {text}"
+                     for n, (key, text) in enumerate(objective_pairs(module), start=1))
+
+
+def parse_objective_lines(items: list[str]) -> tuple[list[str], list[str]]:
+    """(ids, texts) from form lines; ``[id] text`` names an id, a plain line takes ``o<position>``.
+
+    Questions and blueprints name objectives by id, so an author who reorders objectives
+    keeps the links by naming the ids.
+    """
+    ids, texts = [], []
+    for position, item in enumerate(items, start=1):
+        key, text = f"o{position}", item
+        if item.startswith("[") and "]" in item:
+            key, _, text = item[1:].partition("]")
+            key, text = key.strip(), text.strip()
+            if not OBJECTIVE_ID.match(key) or not text:
+                raise ContentError(f"Line {position}: write '[id] text', the id in letters, digits, - or _.",
+                                   "objectives")
+        if key in ids:
+            raise ContentError(f"Line {position}: the objective id '{key}' is used twice.", "objectives")
+        ids.append(key)
+        texts.append(text)
+    return ids, texts
 
 
 def save_module(course: Course, module: Module, *, position: int | None = None, **values) -> Module:

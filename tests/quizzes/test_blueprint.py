@@ -151,3 +151,19 @@ def test_question_form_sets_objectives(client, login, make_user, db, tagged_modu
     assert saved.objectives == ["safety", "anatomy"] and saved.version == version  # objectives are not graded
     bad = client.post(f"/author/quizzes/questions/{question.id}", data={**form, "objectives": ["nope"]})
     assert bad.status_code == 400
+
+
+def test_module_form_keeps_objective_ids(client, login, make_user, db, tagged_module):
+    _course, module = tagged_module
+    login(make_user("instructor"))
+    page = client.get(f"/author/modules/{module.id}").get_data(as_text=True)
+    assert "[anatomy] Name the anatomy\n[safety] Needle safely" in page
+    form = {"title": "M1", "slug": "m1", "published": "y",
+            "objectives": "[safety] Needle safely\n[anatomy] Name the anatomy\nA new one"}
+    assert client.post(f"/author/modules/{module.id}", data=form).status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(Module, module.id)
+    assert saved.objective_ids == ["safety", "anatomy", "o3"]
+    assert saved.objectives == ["Needle safely", "Name the anatomy", "A new one"]
+    twice = client.post(f"/author/modules/{module.id}", data={**form, "objectives": "[a] One\n[a] Two"})
+    assert twice.status_code == 400 and "used twice" in twice.get_data(as_text=True)
