@@ -120,6 +120,10 @@
       overlay.appendChild(el);
     }
     function render() {
+      drawOverlay();
+      renderList();
+    }
+    function drawOverlay() {
       overlay.textContent = "";
       zones.forEach(function (z) {
         var colour = z.weight < 0 ? "#b02a37" : "#146c43";
@@ -134,6 +138,8 @@
         shape("polyline", {points: draft.map(function (p) { return p.join(","); }).join(" "), fill: "none",
                            stroke: "#0d6efd", "stroke-width": "0.5"});
       }
+    }
+    function renderList() {
       list.textContent = "";
       zones.forEach(function (z, index) {
         var item = document.createElement("li");
@@ -168,7 +174,7 @@
       input.addEventListener("change", function () {
         apply(input.value);
         textarea.value = JSON.stringify(zones, null, 1);
-        render();
+        drawOverlay();  // the list stays: rebuilding it would drop the field being typed in
       });
       wrap.appendChild(lab);
       wrap.appendChild(input);
@@ -213,7 +219,7 @@
       catch (e) { /* the server names the problem on save */ }
     });
     if (select) select.addEventListener("change", showChart);
-    chart.addEventListener("load", render);
+    chart.addEventListener("load", drawOverlay);
     showChart();
     render();
   }
