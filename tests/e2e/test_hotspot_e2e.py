@@ -106,7 +106,8 @@ def test_author_draws_zones_and_trainee_answers_with_mouse_and_keyboard(page, br
     assert "Upper trapezius" not in trainee_page.content() and "Lung apex" not in trainee_page.content()
 
     click_at(answer_stage, 41, 21)  # the mouse: marker 1 in the target zone
-    expect(trainee_page.get_by_role("textbox", name="Marker 1", exact=True)).to_have_value(re.compile(r"^4[01](\.\d)?,2[01](\.\d)?$"))
+    marker_1 = trainee_page.get_by_role("textbox", name="Marker 1", exact=True)
+    expect(marker_1).to_have_value(re.compile(r"^4[01](\.\d)?,2[01](\.\d)?$"))
     answer_stage.focus()  # the keyboard: marker 2 placed in the middle, moved with the arrows
     trainee_page.keyboard.press("Enter")
     expect(trainee_page.get_by_role("textbox", name="Marker 2", exact=True)).to_have_value("50,50")
