@@ -206,3 +206,14 @@ def test_author_saves_a_hotspot_question_from_the_form(client, db, app, tmp_path
 
 
 _ = (PLEURA, TRAPEZIUS)
+
+
+def test_review_withheld_means_no_zones_after_submission(client, db, app, tmp_path, make_user, login):
+    attempt_id, question, _chart = _attempt(client, db, app, tmp_path, make_user, login, review_policy="never")
+    saved = client.post(f"/quizzes/attempts/{attempt_id}/save", data={f"q{question.id}": ["90,90"]},
+                        headers={"Accept": "application/json"})
+    assert saved.get_json() == {"saved": True}  # the autosave reply says nothing about the zones
+    client.post(f"/quizzes/attempts/{attempt_id}/save", data={f"q{question.id}": ["90,90"], "submit": "1"})
+    page = client.get(f"/quizzes/attempts/{attempt_id}/result").get_data(as_text=True)
+    for secret in ("Upper trapezius", "Lung apex", "<ellipse", "<polygon", "Target zone"):
+        assert secret not in page
