@@ -193,6 +193,8 @@ def read_course_dir(path: Path) -> tuple[CourseSpec | None, list[Problem]]:
     signoff = meta.get("requires_signoff")
     if "requires_signoff" in meta and not isinstance(signoff, bool):
         reader.problem(name, "requires_signoff", "must be true or false")
+    if "final_exam" in meta and not isinstance(meta["final_exam"], dict):
+        reader.problem(name, "final_exam", "must be a mapping of exam settings")
     checklist = reader.text_list(meta, name, "signoff_checklist", allow_empty=True)
     if signoff is True and not checklist and "signoff_checklist" in meta:
         reader.problem(name, "signoff_checklist", "must list the skills to sign off")

@@ -4,7 +4,8 @@ Pure rules, shared by grading, regrading, the review and the authoring checks. C
 are percentages of the image (x of its width, y of its height), so they do not depend on
 the size the image is shown at. Scoring follows the multiple-response rules:
 
-* a target zone (positive weight) earns its weight once, however many marks land in it;
+* a target zone (positive weight) earns its weight once, however many marks land in it
+  (two zones of 100% with one marker allowed are alternatives: "on either side");
 * a mark in a danger zone (negative weight) subtracts that zone's weight, once per zone;
 * a mark in no zone at all is a wrong answer and subtracts ``1 / max_marks`` of the points;
 * the total is kept between 0 and 1.
@@ -110,11 +111,12 @@ def hotspot_problem(spec: QuestionSpec) -> str | None:
         problem = _zone_problem(zone)
         if problem:
             return f"Zone {number} ({zone.label or 'no label'}): {problem}"
-    positive = [z.fraction for z in spec.zones if z.fraction > 0]
-    if abs(sum(positive) - 1) > 0.005:
-        return "The weights of the target zones must add up to 100%."
-    if spec.max_marks < len(positive):
-        return "Allow at least as many markers as there are target zones."
+    positive = sorted((z.fraction for z in spec.zones if z.fraction > 0), reverse=True)
+    if not positive:
+        return "Give at least one target zone (a positive weight)."
+    if sum(positive[: spec.max_marks]) < 0.995:
+        return (f"Full marks must be reachable: the {spec.max_marks} best target zone(s) must add up to at "
+                "least 100% (raise the weights or allow more markers).")
     return None
 
 
