@@ -15,6 +15,8 @@ from pathlib import Path
 import yaml
 from frontmatter import YAMLHandler
 
+from modules.content_parts import FIGURES_DIR, lesson_figures, read_objectives
+
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_TITLE = 200
 MAX_SLUG = 80
@@ -24,10 +26,6 @@ COURSE_KEYS = {
 }
 #: ``final_exam`` belongs to the quiz layer, which reads it from the same file
 COURSE_OPTIONAL_KEYS = {"final_exam"}
-#: an objective id: what GIFT tags and blueprints name
-OBJECTIVE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,59}$")
-#: lesson figures live in this folder of the course folder (not a module)
-FIGURES_DIR = "figures"
 #: ``quiz`` belongs to the quiz layer, which reads it from the same file
 MODULE_KEYS = {"title", "slug", "objectives"}
 MODULE_OPTIONAL_KEYS = {"quiz"}
@@ -263,54 +261,6 @@ def _read_lesson(reader: _Reader, path: Path) -> LessonSpec | None:
     minutes = reader.number(meta, name, "minutes", 1, 600, whole=True)
     return LessonSpec(
         file=name, slug=reader.slug(meta, name), title=reader.text(meta, name, "title", MAX_TITLE),
-        minutes=minutes or 1, body=body, figures=_lesson_figures(reader, name, body, path.parent.parent),
+        minutes=minutes or 1, body=body,
+        figures=lesson_figures(body, path.parent.parent, lambda message: reader.problem(name, "body", message)),
     )
-
-
-def _lesson_figures(reader: _Reader, name: str, body: str, course_dir: Path) -> dict[str, Path]:
-    """The ``figures/`` files a lesson shows; each needs alt text and must exist."""
-    from modules.media.figures import images
-
-    found = {}
-    for number, (src, alt, line) in enumerate(images(body), start=1):
-        where = f"image {number} (line {line} of the text)"
-        if not alt:
-            reader.problem(name, "body", f"{where} has no alt text: describe it in the square brackets")
-        if src.startswith("/media/"):
-            continue  # already a library image
-        folder, _, filename = src.partition("/")
-        if folder != FIGURES_DIR or not filename or "/" in filename or filename.startswith("."):
-            reader.problem(name, "body", f"{where}: '{src}' must be a file in the course's {FIGURES_DIR}/ folder")
-        elif not (course_dir / FIGURES_DIR / filename).is_file():
-            reader.problem(name, "body", f"{where}: {FIGURES_DIR}/{filename} does not exist")
-        else:
-            found[src] = course_dir / FIGURES_DIR / filename
-    return found
-
-
-def read_objectives(value, problem) -> tuple[list[str], list[str]]:
-    """(ids, texts) of a module's ``objectives:`` list; ``problem(message)`` for each fault.
-
-    Each item is a text (its id is ``o1``, ``o2``... by position) or ``{id: <slug>, text: <text>}``.
-    """
-    if not isinstance(value, list):
-        problem("must be a list of objectives (each a text, or {id: ..., text: ...})")
-        return [], []
-    if not value:
-        problem("must list at least one objective")
-        return [], []
-    ids, texts = [], []
-    for position, item in enumerate(value, start=1):
-        if isinstance(item, str) and item.strip():
-            ids.append(f"o{position}")
-            texts.append(item.strip())
-        elif isinstance(item, dict) and set(item) == {"id", "text"} and isinstance(item["text"], str) \
-                and item["text"].strip() and isinstance(item["id"], str) and OBJECTIVE_ID.match(item["id"]):
-            ids.append(item["id"])
-            texts.append(item["text"].strip())
-        else:
-            problem(f"item {position} must be a text or {{id: <letters, digits, - or _>, text: <text>}}")
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
-    if duplicates:
-        problem(f"objective id '{duplicates[0]}' is used twice")
-    return ids, texts

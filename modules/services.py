@@ -14,7 +14,7 @@ from blinker import Namespace
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from modules.content_files import OBJECTIVE_ID
+from modules.content_parts import OBJECTIVE_ID
 from modules.media.errors import MediaError
 from modules.media.figures import check_figures
 from modules.media.services import record_revision_uses

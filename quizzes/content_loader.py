@@ -16,7 +16,7 @@ from pathlib import Path
 import frontmatter
 from sqlalchemy import select
 
-from modules.content_files import read_objectives
+from modules.content_parts import read_objectives
 from modules.media.body_charts import BODY_CHARTS
 from modules.models import Course, Module
 from quizzes.blueprint import PoolItem, assign, shortfalls

@@ -51,7 +51,7 @@ def test_objectives_tags_hotspots_and_per_objective_load(db, tmp_path):
     hotspot = by_title["H1"]
     assert hotspot.qtype == "hotspot" and hotspot.objectives == ["pleura"]
     chart = db.session.scalar(select(MediaAsset).where(MediaAsset.name == "neck-shoulder.svg"))
-    assert hotspot.data["image"] == chart.filename and hotspot.data["aspect"] == pytest.approx(0.8)
+    assert hotspot.data["image"] == chart.filename and hotspot.data["aspect"] == pytest.approx(4 / 3, abs=1e-5)
     assert db.session.scalar(select(MediaUse).where(MediaUse.question_id == hotspot.id)) is not None
     assert db.session.scalar(select(Quiz)).per_objective == 1
     assert seed_quizzes(root) == 0  # loading again changes nothing
