@@ -9,7 +9,7 @@ from pathlib import Path
 from modules.media.figures import images
 
 #: an objective id: what GIFT tags and blueprints name
-OBJECTIVE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,59}$")
+OBJECTIVE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 #: lesson figures live in this folder of the course folder (not a module)
 FIGURES_DIR = "figures"
 
@@ -39,10 +39,10 @@ def read_objectives(value, problem: Callable[[str], None]) -> tuple[list[str], l
     Each item is a text (its id is ``o1``, ``o2``... by position) or ``{id: <slug>, text: <text>}``.
     """
     if not isinstance(value, list):
-        problem("must be a list of objectives (each a text, or {id: ..., text: ...})")
+        problem("must be a list of non-empty text items or {id, text} mappings")
         return [], []
     if not value:
-        problem("must list at least one objective")
+        problem("must list at least one item")
         return [], []
     ids, texts = [], []
     for position, item in enumerate(value, start=1):
@@ -53,9 +53,11 @@ def read_objectives(value, problem: Callable[[str], None]) -> tuple[list[str], l
                 and item["text"].strip() and isinstance(item["id"], str) and OBJECTIVE_ID.match(item["id"]):
             ids.append(item["id"])
             texts.append(item["text"].strip())
+        elif isinstance(item, dict):
+            problem(f"item {position}: each mapping needs exactly a slug-shaped 'id' and a non-empty 'text'")
         else:
-            problem(f"item {position} must be a text or {{id: <letters, digits, - or _>, text: <text>}}")
+            problem(f"item {position}: must be a list of non-empty text items or {{id, text}} mappings")
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
-        problem(f"objective id '{duplicates[0]}' is used twice")
+        problem(f"the id '{duplicates[0]}' is used twice")
     return ids, texts

@@ -138,7 +138,8 @@ def parse_objective_lines(items: list[str]) -> tuple[list[str], list[str]]:
             key, _, text = item[1:].partition("]")
             key, text = key.strip(), text.strip()
             if not OBJECTIVE_ID.match(key) or not text:
-                raise ContentError(f"Line {position}: write '[id] text', the id in letters, digits, - or _.",
+                raise ContentError(f"Line {position}: write '[id] text', the id in lower-case letters and digits "
+                                   "joined by hyphens.",
                                    "objectives")
         if key in ids:
             raise ContentError(f"Line {position}: the objective id '{key}' is used twice.", "objectives")

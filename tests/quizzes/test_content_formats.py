@@ -103,7 +103,8 @@ def test_bad_objectives_are_named(db, tmp_path):
         '  - {id: a, text: Z}\n---\nIntro.\n')
     with pytest.raises(ContentFileError) as err:
         load_course_dir(folder)
-    assert "item 1 must be a text or" in str(err.value) and "objective id 'a' is used twice" in str(err.value)
+    assert "item 1: each mapping needs exactly a slug-shaped 'id'" in str(err.value)
+    assert "the id 'a' is used twice" in str(err.value)
 
 
 def test_lesson_figures_are_imported_into_the_library(db, tmp_path):

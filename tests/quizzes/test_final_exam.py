@@ -111,6 +111,9 @@ def test_author_sets_up_the_final_exam_and_a_blueprint_too_big_is_refused(client
     saved = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id))
     assert saved.per_objective == 2 and saved.module_id is None
     assert "Blueprint" in client.get(f"/author/quizzes/{saved.id}/preview").get_data(as_text=True)
+    for page in ("attempts", "statistics"):
+        assert client.get(f"/author/quizzes/{saved.id}/{page}").status_code == 200
+    assert "Final examination" in client.get(f"/author/courses/{course.id}").get_data(as_text=True)
 
 
 def test_time_multiplier_is_set_audited_shown_and_applied(client, login, make_user, db, exam_course):
@@ -161,3 +164,15 @@ def test_engine_counts_the_final_exam_as_a_course_step(app, make_user, db, exam_
                            percent=80.0, passed=True, score=2, max_score=2))
     db.session.commit()
     assert course_progress(course, trainee.id).complete
+
+
+def test_auditor_record_lists_final_exam_attempts(client, login, make_user, db, exam_course):
+    course, exam = exam_course
+    trainee = make_user("trainee")
+    db.session.add(Enrolment(user_id=trainee.id, course_id=course.id))
+    db.session.add(Attempt(quiz_id=exam.id, user_id=trainee.id, number=1, layout=[], submitted_at=course.created_at,
+                           percent=50.0, passed=False, score=1, max_score=2))
+    db.session.commit()
+    login(make_user("auditor"))
+    page = client.get(f"/records/trainees/{trainee.id}")
+    assert page.status_code == 200 and "FIN · Final" in page.get_data(as_text=True)
