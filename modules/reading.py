@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from modules.models import Course, Module
+from modules.models import Course, Lesson, Module
 from modules.steps import LessonFacts, LessonSteps
 from training.extensions import db
 from training.progress.engine import ModuleShape, Progress, course_progress, evaluate
@@ -26,6 +26,11 @@ def load_course(slug: str, *, include_drafts: bool) -> Course | None:
     if course is None or (not course.published and not include_drafts):
         return None
     return course
+
+
+def lesson_of(course: Course, lesson_id: int) -> Lesson:
+    """The lesson ``lesson_id`` of the loaded course (callers found its step first)."""
+    return next(lesson for m in course.modules for lesson in m.lessons if lesson.id == lesson_id)
 
 
 def author_preview(course: Course) -> Progress:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
@@ -9,13 +10,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from modules.models import Course, Enrolment, Lesson, LessonRevision
-from modules.reading import load_course, reader_progress
+from modules.reading import lesson_of, load_course, reader_progress
 from modules.seat_time import (
     MAX_BEAT_SECONDS,
     HeartbeatError,
     SeatTime,
     record_heartbeat,
-    required_seconds,
 )
 from modules.services import ContentError, SeatTimeError, complete_lesson, enrol, find_enrolment
 from training.auth.decorators import role_required
@@ -104,8 +104,7 @@ def readable_lesson(slug: str, lesson_id: int) -> Reading:
     step = progress.step(f"lesson:{lesson_id}") or abort(404)
     if step.locked:
         abort(403, description="This lesson is locked until you complete the previous module.")
-    lesson = next(lesson for m in course.modules for lesson in m.lessons if lesson.id == lesson_id)
-    return Reading(course, progress, step, lesson, enrolled)
+    return Reading(course, progress, step, lesson_of(course, lesson_id), enrolled)
 
 
 def _lesson_page(reading: Reading, *, refusal: str = "", status: int = 200):
@@ -163,17 +162,14 @@ def heartbeat(slug: str, lesson_id: int):
         return jsonify(recorded=False, error="No such lesson in this course."), 404
     if step.locked:
         return jsonify(recorded=False, error="This lesson is locked."), 403
-    lesson = next(lesson for m in course.modules for lesson in m.lessons if lesson.id == lesson_id)
     body = request.get_json(silent=True) if request.is_json else request.form
-    raw = (body or {}).get("seconds")
-    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) < 10:
-        raw = int(raw)
+    claimed = body.get("seconds") if isinstance(body, Mapping) else None
     try:
-        active = record_heartbeat(current_user.id, lesson, raw)
+        active = record_heartbeat(current_user.id, lesson_of(course, lesson_id), claimed)
     except HeartbeatError as err:
         db.session.rollback()
         return jsonify(recorded=False, error=str(err)), err.status
     db.session.commit()
-    seat = SeatTime(active, required_seconds(lesson.minutes, course.seat_time_percent))
+    seat = SeatTime(active, step.evidence["required_seconds"])
     return jsonify(recorded=True, active_seconds=active, required_seconds=seat.required_seconds,
                    remaining_minutes=seat.remaining_minutes, met=seat.met)

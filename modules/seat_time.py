@@ -126,7 +126,12 @@ def _lesson_time(user_id: int, lesson_id: int, now: datetime) -> LessonTime:
 
 
 def checked_seconds(raw: object) -> int:
-    """The claimed active seconds of a beat: a whole number from 0 to MAX_BEAT_SECONDS."""
+    """The claimed active seconds of a beat: a whole number from 0 to MAX_BEAT_SECONDS.
+
+    A form body (``sendBeacon``) sends text; JSON sends a number.
+    """
+    if isinstance(raw, str) and raw.isascii() and raw.lstrip("-").isdigit() and len(raw) < 10:
+        raw = int(raw)
     if isinstance(raw, bool) or not isinstance(raw, int):
         raise HeartbeatError("Send the active seconds as a whole number.", 400)
     if raw < 0:

@@ -41,9 +41,13 @@ class LessonSteps:
     kind = StepKind.LESSON
 
     def load(self, course: Course, user_ids: Sequence[int]) -> LessonFacts:
-        lessons = published_lessons(course)
-        facts = LessonFacts(lessons)
-        lesson_ids = [lesson.id for lesson in lessons]
+        return self.load_courses([course], user_ids)[course.id]
+
+    def load_courses(self, courses: Sequence[Course],
+                     user_ids: Sequence[int]) -> dict[int, LessonFacts]:
+        """Facts for several courses at once (a trainee's record): still two queries."""
+        facts = {course.id: LessonFacts(published_lessons(course)) for course in courses}
+        lesson_ids = [lesson.id for f in facts.values() for lesson in f.lessons]
         if not lesson_ids or not user_ids:
             return facts
         completions: dict[int, dict[int, bool]] = defaultdict(dict)
@@ -54,9 +58,10 @@ class LessonSteps:
                    LessonCompletion.lesson_id.in_(lesson_ids))
         ):
             completions[user_id][lesson_id] = untimed
-        facts.completions = dict(completions)
-        facts.seconds = {key: row.active_seconds
-                         for key, row in lesson_times(user_ids, lesson_ids).items()}
+        seconds = {key: row.active_seconds
+                   for key, row in lesson_times(user_ids, lesson_ids).items()}
+        for each in facts.values():  # every course reads the shared maps by its lesson ids
+            each.completions, each.seconds = dict(completions), seconds
         return facts
 
     def steps(self, course: Course, facts: LessonFacts, user_id: int) -> list[StepState]:

@@ -37,13 +37,19 @@ class ModuleQuizSteps:
     kind = StepKind.QUIZ
 
     def load(self, course, user_ids: Sequence[int]) -> QuizFacts:
-        module_ids = [m.id for m in course.modules if m.published]
-        if not module_ids:
-            return QuizFacts([])
+        return self.load_courses([course], user_ids)[course.id]
+
+    def load_courses(self, courses, user_ids: Sequence[int]) -> dict[int, QuizFacts]:
+        """Facts for several courses at once (a trainee's record): still two queries."""
+        course_of = {m.id: course.id for course in courses for m in course.modules if m.published}
+        facts = {course.id: QuizFacts([]) for course in courses}
+        if not course_of:
+            return facts
         quizzes = list(db.session.scalars(
-            select(Quiz).where(Quiz.module_id.in_(module_ids)).order_by(Quiz.id)
+            select(Quiz).where(Quiz.module_id.in_(list(course_of))).order_by(Quiz.id)
         ))
-        facts = QuizFacts(quizzes)
+        for quiz in quizzes:
+            facts[course_of[quiz.module_id]].quizzes.append(quiz)
         if not quizzes or not user_ids:
             return facts
         attempts: dict[tuple[int, int], list[Attempt]] = defaultdict(list)
@@ -58,7 +64,8 @@ class ModuleQuizSteps:
                                Attempt.percent, Attempt.passed))
         ):
             attempts[(attempt.user_id, attempt.quiz_id)].append(attempt)
-        facts.attempts = dict(attempts)
+        for each in facts.values():
+            each.attempts = dict(attempts)
         return facts
 
     def steps(self, course, facts: QuizFacts, user_id: int) -> list[StepState]:

@@ -47,7 +47,7 @@ def test_hours_are_the_stated_hours_when_every_lesson_met_the_rule(make_user):
     [certificate] = certificates_of(trainee)
     snapshot = certificate.snapshot
     assert snapshot["online_hours"] == "2"
-    assert snapshot["online_active_minutes"] == str(4 * 16)
+    assert snapshot["online_active_hours"] == "1.06"  # 64 minutes, hundredths down
     assert snapshot["seat_time_lessons_met"] == "4/4"
     assert integrity(certificate).ok
 
@@ -69,17 +69,17 @@ def test_completions_from_before_time_was_measured_are_not_credited(make_user):
     [certificate] = certificates_of(trainee)
     assert certificate.snapshot["online_hours"] == "1"  # the two measured lessons: 60 min
     assert certificate.snapshot["seat_time_lessons_met"] == "2/4"
-    assert certificate.snapshot["online_active_minutes"] == "30"
+    assert certificate.snapshot["online_active_hours"] == "0.50"
     assert integrity(certificate).ok
 
 
 def test_a_certificate_issued_before_measurement_still_verifies_unchanged(certificate):
     """Older snapshots have no measured-time fields; their signed bytes must not change."""
     old = {k: v for k, v in certificate.snapshot.items()
-           if k not in ("online_active_minutes", "seat_time_lessons_met")}
+           if k not in ("online_active_hours", "seat_time_lessons_met")}
     frozen = CertificateSnapshot.from_dict(old)
     assert canonical_json(frozen) == canonical_json(CertificateSnapshot(**old))
-    assert "online_active_minutes" not in frozen.to_dict()
+    assert "online_active_hours" not in frozen.to_dict()
     certificate.snapshot = old
     certificate.signature = sign(services.signing_key().private, canonical_json(frozen))
     db.session.commit()

@@ -74,6 +74,8 @@ def test_enrol_then_read_in_order(client, login, trainee):
     assert f'href="{lesson_url(course, second)}"' in lesson_page  # next
     response = client.post(f"{lesson_url(course, first)}/complete")
     assert response.headers["Location"].endswith(lesson_url(course, second))
+    done_page = client.get(lesson_url(course, first)).get_data(as_text=True)
+    assert f'id="continue" href="{lesson_url(course, second)}">Continue: Lesson 1.2' in done_page
     response = client.post(f"{lesson_url(course, second)}/complete")
     # the engine's "Continue": module 1 has no quiz, so on to module 2
     assert response.headers["Location"].endswith(lesson_url(course, third))

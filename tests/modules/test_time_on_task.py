@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from modules import seat_time
 from modules.models import ActivityClock, Enrolment, LessonCompletion, LessonTime
 from tests.modules.builders import build_course, lessons_of
+from training.audit.models import AuditEntry
 from training.extensions import db
 
 T0 = datetime(2026, 3, 2, 9, 0, 0)
@@ -106,6 +107,7 @@ def test_a_forged_heartbeat_of_10000_seconds_accrues_nothing(client, login, trai
     ({"seconds": 1.5}, 400),
     ({"seconds": True}, 400),
     ({}, 400),
+    (["seconds", 5], 400),
 ])
 def test_bad_heartbeats_change_nothing(client, login, trainee, clock, body, status):
     course = build_course((1,))
@@ -117,6 +119,19 @@ def test_bad_heartbeats_change_nothing(client, login, trainee, clock, body, stat
     clock(30)
     response = client.post(beat_url(course, lesson), json=body)
     assert response.status_code == status and "error" in response.get_json()
+    assert active_seconds(trainee.id, lesson.id) == 0
+
+
+def test_a_negative_beacon_in_a_form_body_is_refused(client, login, trainee, clock):
+    course = build_course((1,))
+    lesson = lessons_of(course.id)[0]
+    enrolled(trainee, course)
+    login(trainee)
+    clock(0)
+    client.post(beat_url(course, lesson), data={"seconds": "0"})
+    clock(30)
+    assert client.post(beat_url(course, lesson), data={"seconds": "-30"}).status_code == 422
+    assert client.post(beat_url(course, lesson), data={"seconds": "9" * 12}).status_code == 400
     assert active_seconds(trainee.id, lesson.id) == 0
 
 
@@ -210,3 +225,8 @@ def test_instructors_set_the_rule_in_the_course_form(client, login, instructor):
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(type(course), course.id).seat_time_percent == 75
+    [entry] = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "course.seat_time_changed")).all()
+    assert {k: entry.details[k] for k in ("code", "from", "to")} == {
+        "code": course.code, "from": 0, "to": 75}
+    assert entry.actor == instructor.email

@@ -49,10 +49,15 @@ def test_the_quiz_opens_after_its_modules_lessons_and_continue_leads_there():
 def test_percentage_is_by_weight_and_the_exam_waits_for_every_module():
     states = [lesson(1, 1, True), quiz(1, True), lesson(3, 2, True), exam()]
     progress = evaluate(MODULES, states)
-    assert progress.online_complete and not progress.complete
+    assert not progress.online_complete and not progress.complete
     assert not progress.step("exam").locked
     assert progress.percent == round(100 * 3 / 6)
-    assert progress.status() == "awaiting_signoff"
+    assert progress.status() == "in_progress"  # the exam is the trainee's to take
+    assert progress.continue_target == Target("exam.take")
+    signoff = StepState(key="signoff", kind=StepKind.SIGNOFF, title="Sign-off", done=False)
+    waiting = evaluate(MODULES, states[:-1] + [exam(done=True), signoff])
+    assert waiting.online_complete and waiting.status() == "awaiting_signoff"
+    assert waiting.continue_target is None  # nothing the trainee can do now
     done = evaluate(MODULES, states[:-1] + [exam(done=True)])
     assert done.complete and done.percent == 100 and done.continue_target is None
     assert done.status() == "complete"

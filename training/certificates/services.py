@@ -3,7 +3,7 @@
 Hours printed on a certificate:
 - online contact hours: ``course.contact_hours`` at issue when the seat-time rule was met for
   every lesson; otherwise only the stated hours of the lessons that met it
-  (``training.progress.hours``). The measured active minutes and the lessons that met the
+  (``training.progress.hours``). The measured active hours and the lessons that met the
   rule are frozen with them;
 - in-person practical hours: the hours the instructor attested on the passing sign-off (what
   was actually supervised and evaluated), capped at the course's approved practical hours when
@@ -101,7 +101,7 @@ def build_snapshot(
         completion_date=completion_date.isoformat(),
         issued_at=format_issued_at(issued_at.replace(tzinfo=UTC)),
         supersedes=supersedes,
-        online_active_minutes=None if online is None else str(online.active_minutes),
+        online_active_hours=None if online is None else f"{online.active_hours:.2f}",
         seat_time_lessons_met=(None if online is None
                                else f"{online.lessons_met}/{online.lessons}"),
     )

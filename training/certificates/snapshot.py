@@ -177,10 +177,10 @@ class CertificateSnapshot:
     completion_date: str  # ISO date, "2026-11-22"
     issued_at: str  # ISO 8601 UTC, seconds, "Z": "2026-11-22T14:03:05Z"
     supersedes: str = ""  # serial of the certificate this one replaces, or ""
-    #: measured active minutes on the course's lessons at issue (absent on certificates issued
+    #: measured active hours on the course's lessons at issue, hundredths down (absent on certificates issued
     #: before time on task was measured: ``to_dict`` leaves out what is None, so their signed
     #: bytes are unchanged)
-    online_active_minutes: str | None = None
+    online_active_hours: str | None = None
     #: lessons whose seat-time rule was met, "23/23"; online hours are the stated hours only
     #: when every lesson met it
     seat_time_lessons_met: str | None = None
@@ -199,8 +199,8 @@ class CertificateSnapshot:
             raise ValueError("verification_code is not a canonical verification code")
         for name in ("online_hours", "practical_hours", "total_hours", "ceus"):
             _check_decimal(name, getattr(self, name))
-        if self.online_active_minutes is not None and not self.online_active_minutes.isdigit():
-            raise ValueError(f"online_active_minutes is not whole minutes: {self.online_active_minutes!r}")
+        if self.online_active_hours is not None:
+            _check_decimal("online_active_hours", self.online_active_hours)
         if self.seat_time_lessons_met is not None and not _MET_RE.fullmatch(self.seat_time_lessons_met):
             raise ValueError(f"seat_time_lessons_met is not 'N/M': {self.seat_time_lessons_met!r}")
         if not _is_iso_date(self.completion_date):
@@ -242,7 +242,7 @@ class CertificateSnapshot:
 
 
 #: fields added after certificates were first issued: older snapshots do not have them
-OPTIONAL_FIELDS = frozenset({"online_active_minutes", "seat_time_lessons_met"})
+OPTIONAL_FIELDS = frozenset({"online_active_hours", "seat_time_lessons_met"})
 _MET_RE = re.compile(r"[0-9]+/[0-9]+")
 
 

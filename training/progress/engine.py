@@ -20,6 +20,9 @@ from flask import current_app
 
 from training.steps import Gate, StepKind, StepState, Target, registered_providers
 
+#: steps a trainee completes online; the others are recorded by instructors or on site
+ONLINE_KINDS = frozenset({StepKind.LESSON, StepKind.QUIZ, StepKind.FINAL_EXAM})
+
 
 @dataclass(frozen=True)
 class ModuleShape:
@@ -145,8 +148,11 @@ class Progress:
 
     @property
     def online_complete(self) -> bool:
-        """Every module step done; a course with nothing to do is never complete."""
-        return self.has_content and all(m.complete for m in self.modules)
+        """Every online step done (modules, final examination): what is left, if anything,
+        is recorded by someone else (sign-off, attendance, rubric, supervised sessions).
+        A course with nothing to do is never complete."""
+        return self.has_content and all(
+            s.done for s in self.steps if s.kind in ONLINE_KINDS or s.state.module_id is not None)
 
     @property
     def complete(self) -> bool:
@@ -266,3 +272,22 @@ def cohort_progress(course: Any, user_ids: Sequence[int], *,
 def course_progress(course: Any, user_id: int, *, ignore_locks: bool = False) -> Progress:
     """One trainee's progress in ``course``: the same path as a cohort of one."""
     return cohort_progress(course, [user_id], ignore_locks=ignore_locks)[user_id]
+
+
+def progress_in_courses(courses: Sequence[Any], user_id: int) -> dict[int, Progress]:
+    """One trainee's progress in several courses (a dashboard, a trainee's record).
+
+    A provider that offers ``load_courses(courses, user_ids)`` loads every course in one
+    batch, so the query count does not grow with the number of courses; others are asked
+    once per course with ``load``.
+    """
+    states: dict[int, list[StepState]] = {course.id: [] for course in courses}
+    for provider in registered_providers(current_app):
+        if hasattr(provider, "load_courses"):
+            facts = provider.load_courses(list(courses), [user_id])
+        else:
+            facts = {course.id: provider.load(course, [user_id]) for course in courses}
+        for course in courses:
+            states[course.id].extend(provider.steps(course, facts[course.id], user_id))
+    return {course.id: evaluate(course_shape(course), states[course.id], user_id=user_id)
+            for course in courses}

@@ -21,7 +21,7 @@ from modules.services import find_enrolment
 from training.audit import record_event
 from training.database import utcnow
 from training.extensions import db
-from training.progress.engine import Progress, course_progress
+from training.progress.engine import Progress, course_progress, progress_in_courses
 from training.progress.models import SignOff
 from training.progress.signals import signoff_recorded
 
@@ -106,7 +106,8 @@ def dashboard(user) -> list[DashboardItem]:
                  .selectinload(Module.lessons))
         .order_by(Enrolment.enrolled_at, Enrolment.id)
     ).all()
-    return [DashboardItem(e, course_progress(e.course, user.id)) for e in enrolments]
+    every = progress_in_courses([e.course for e in enrolments], user.id)
+    return [DashboardItem(e, every[e.course_id]) for e in enrolments]
 
 
 def lock_enrolment(user_id: int, course_id: int) -> Enrolment | None:

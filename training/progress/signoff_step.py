@@ -25,15 +25,20 @@ class SignOffSteps:
     kind = StepKind.SIGNOFF
 
     def load(self, course, user_ids: Sequence[int]) -> dict[int, SignOff]:
-        if not course.requires_signoff or not user_ids:
-            return {}
-        latest: dict[int, SignOff] = {}
+        return self.load_courses([course], user_ids)[course.id]
+
+    def load_courses(self, courses, user_ids: Sequence[int]) -> dict[int, dict[int, SignOff]]:
+        """The latest sign-off per trainee for several courses at once: one query."""
+        latest: dict[int, dict[int, SignOff]] = {course.id: {} for course in courses}
+        wanted = [course.id for course in courses if course.requires_signoff]
+        if not wanted or not user_ids:
+            return latest
         for signoff in db.session.scalars(
             select(SignOff)
-            .where(SignOff.course_id == course.id, SignOff.trainee_id.in_(list(user_ids)))
+            .where(SignOff.course_id.in_(wanted), SignOff.trainee_id.in_(list(user_ids)))
             .order_by(SignOff.id)
         ):
-            latest[signoff.trainee_id] = signoff
+            latest[signoff.course_id][signoff.trainee_id] = signoff
         return latest
 
     def steps(self, course, facts: dict[int, SignOff], user_id: int) -> list[StepState]:

@@ -44,15 +44,20 @@
 
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
 
+  function say(text) {
+    // the status is a live region: only a change is worth announcing
+    if (status.textContent !== text) { status.textContent = text; }
+  }
+
   function show(reply) {
     status.dataset.active = reply.active_seconds;
     if (button && reply.met) {
       button.disabled = false;
       button.removeAttribute("aria-describedby");
-      status.textContent = "You have spent enough time on this lesson to mark it complete.";
+      say("You have spent enough time on this lesson to mark it complete.");
     } else if (button) {
-      status.textContent = "This course counts active reading time: about " +
-        plural(reply.remaining_minutes, "more minute") + " before you can mark this lesson complete.";
+      say("This course counts active reading time: about " +
+        plural(reply.remaining_minutes, "more minute") + " before you can mark this lesson complete.");
     }
   }
 
