@@ -82,18 +82,25 @@ class FinalExamSteps:
     kind = StepKind.FINAL_EXAM
 
     def load(self, course, user_ids: Sequence[int]) -> FinalExamFacts:
-        quiz = final_exam_for(course.id)
-        attempts: dict[int, list[Attempt]] = {user_id: [] for user_id in user_ids}
-        if quiz is not None and user_ids:
-            rows = db.session.scalars(
-                select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id.in_(list(user_ids)))
-                .order_by(Attempt.number)
-                .options(load_only(Attempt.user_id, Attempt.quiz_id, Attempt.number, Attempt.submitted_at,
-                                   Attempt.percent, Attempt.passed))
-            )
-            for attempt in rows:
-                attempts.setdefault(attempt.user_id, []).append(attempt)
-        return FinalExamFacts(quiz, attempts)
+        return self.load_courses([course], user_ids)[course.id]
+
+    def load_courses(self, courses, user_ids: Sequence[int]) -> dict[int, FinalExamFacts]:
+        """Facts for several courses at once (a trainee's record): two queries, however many."""
+        course_ids = [c.id for c in courses]
+        exams = {q.course_id: q for q in db.session.scalars(select(Quiz).where(Quiz.course_id.in_(course_ids)))}
+        facts = {cid: FinalExamFacts(exams.get(cid), {uid: [] for uid in user_ids}) for cid in course_ids}
+        if not exams or not user_ids:
+            return facts
+        by_quiz = {q.id: q.course_id for q in exams.values()}
+        rows = db.session.scalars(
+            select(Attempt).where(Attempt.quiz_id.in_(list(by_quiz)), Attempt.user_id.in_(list(user_ids)))
+            .order_by(Attempt.number)
+            .options(load_only(Attempt.user_id, Attempt.quiz_id, Attempt.number, Attempt.submitted_at,
+                               Attempt.percent, Attempt.passed))
+        )
+        for attempt in rows:
+            facts[by_quiz[attempt.quiz_id]].attempts.setdefault(attempt.user_id, []).append(attempt)
+        return facts
 
     def steps(self, course, facts: FinalExamFacts, user_id: int) -> list[StepState]:
         quiz = facts.quiz
