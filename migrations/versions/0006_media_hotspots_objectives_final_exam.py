@@ -1,7 +1,7 @@
 """media library, hotspot questions, objectives and blueprints, final exams, time accommodations
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0009
 Create Date: 2026-12-01 10:30:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -14,6 +14,8 @@ from training.auth.services import (
     change_password,
     end_sessions,
     normalize_email,
+    profile_values,
+    record_profile_change,
     register_trainee,
 )
 from training.auth.urls import safe_next_url
@@ -99,7 +101,9 @@ def register():
 def profile():
     form = ProfileForm(obj=current_user, require_license=current_user.has_role("trainee"))
     if form.validate_on_submit():
+        before = profile_values(current_user)
         form.apply_to(current_user)
+        record_profile_change(current_user, before)
         db.session.commit()
         flash("Profile saved.", "success")
         return redirect(url_for("auth.profile"))

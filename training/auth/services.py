@@ -153,3 +153,25 @@ def set_active(user: User, active: bool, *, by: User | None = None) -> None:
     user.active = active
     end_sessions(user)
     record_event("user.deactivated" if not active else "user.reactivated", f"user:{user.id}", actor=by)
+
+
+PROFILE_FIELDS = ("name", "profession", "license_number", "license_state", "licensed_since")
+
+
+def record_profile_change(user: User, before: dict) -> None:
+    """Audit what a profile save changed (license details feed jurisdiction evaluations)."""
+    changes = {}
+    for name in PROFILE_FIELDS:
+        old, new = before.get(name), getattr(user, name)
+        if old != new:
+            changes[name] = [_plain(old), _plain(new)]
+    if changes:
+        record_event("account.profile_changed", f"user:{user.id}", {"changes": changes}, actor=user)
+
+
+def profile_values(user: User) -> dict:
+    return {name: getattr(user, name) for name in PROFILE_FIELDS}
+
+
+def _plain(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
