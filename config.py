@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -104,6 +105,11 @@ class Config:
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
     #: seconds a trainee may submit after a quiz deadline (network latency, clock skew)
     QUIZ_GRACE_SECONDS = int(os.environ.get("QUIZ_GRACE_SECONDS", "30"))
+    #: where media library files are kept (content-addressed); the instance folder by default
+    MEDIA_ROOT = os.environ.get("MEDIA_ROOT", "")
+    #: largest image upload in bytes, and largest image in pixels (width x height)
+    MEDIA_MAX_BYTES = int(os.environ.get("MEDIA_MAX_BYTES", 2 * 1024 * 1024))
+    MEDIA_MAX_PIXELS = int(os.environ.get("MEDIA_MAX_PIXELS", 25_000_000))
 
     #: the job queue: sqlite:///path (one machine), redis://host:port/db (several) or memory://
     JOBS_URL = os.environ.get("JOBS_URL") or (
@@ -153,6 +159,10 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     JOBS_URL = "memory://"
     MAIL_BACKEND = "file"
+    #: media files of a test run go to a temporary folder, never into instance/
+    MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT") or os.path.join(
+        tempfile.gettempdir(), f"dn-test-media-{os.getpid()}"
+    )
 
 
 class ProductionConfig(Config):

@@ -55,6 +55,8 @@ class ModuleForm(FlaskForm):
     objectives = TextAreaField(
         "Learning objectives (one per line)", validators=[Optional(), Length(max=5_000)],
         render_kw={"rows": 5},
+        description="Questions and blueprints name objectives by id: o1, o2... by position, or an id "
+                    "you give at the start of the line, as in '[pleura] Protect the pleura'.",
     )
     intro = TextAreaField(
         "Introduction (Markdown)", validators=[Optional(), Length(max=20_000)], render_kw={"rows": 4}

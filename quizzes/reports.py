@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from quizzes.attempts import load_attempt
 from quizzes.grading import correct_answer_summary, feedback_for
+from quizzes.hotspot import hotspot_review
 from quizzes.models import Attempt, Quiz, Response
 from quizzes.statistics import AttemptScores, question_stats, quiz_stats
 from training.auth.decorators import role_required
@@ -37,7 +38,8 @@ def attempt(attempt_id: int):
     for response in attempt.responses:
         spec = response.question.spec()
         review.append({"response": response, "feedback": feedback_for(spec, response.answer),
-                       "correct": correct_answer_summary(spec), "answer": response.answer})
+                       "correct": correct_answer_summary(spec), "answer": response.answer,
+                       "hotspot": hotspot_review(spec, response.answer) if spec.qtype == "hotspot" else None})
     return render_template("quizzes/authoring/attempt.html", attempt=attempt, quiz=attempt.quiz, review=review)
 
 

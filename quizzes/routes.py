@@ -13,6 +13,7 @@ from quizzes.access import (
     may_see_answers,
     require_own_attempt,
 )
+from quizzes.accommodations import accommodation_for, allowed_minutes
 from quizzes.attempts import (
     AnswerErrors,
     QuizError,
@@ -26,6 +27,7 @@ from quizzes.attempts import (
 )
 from quizzes.forms import AttemptForm
 from quizzes.grading import correct_answer_summary, feedback_for
+from quizzes.hotspot import hotspot_review
 from quizzes.models import Attempt
 from quizzes.progress import quiz_results
 from quizzes.views import attempt_questions
@@ -54,8 +56,11 @@ def quiz(quiz_id: int):
         .order_by(Attempt.number)
     ).all()
     result = quiz_results(current_user.id, [quiz])[quiz.id]
+    accommodation = accommodation_for(current_user.id)
     return render_template("quizzes/quiz.html", quiz=quiz, course=course, attempts=attempts,
-                           result=result, form=ActionForm())
+                           result=result, form=ActionForm(), accommodation=accommodation,
+                           your_minutes=allowed_minutes(quiz, current_user.id,
+                                                        accommodation.multiplier if accommodation else 1.0))
 
 
 @bp.route("/<int:quiz_id>/start", methods=["POST"])
@@ -167,6 +172,7 @@ def result(attempt_id: int):
                 "response": response,
                 "feedback": feedback_for(spec, response.answer),
                 "correct": correct_answer_summary(spec),
+                "hotspot": hotspot_review(spec, response.answer) if spec.qtype == "hotspot" else None,
             })
     return render_template("quizzes/result.html", attempt=attempt, quiz=attempt.quiz,
                            summary=summary, reveal=reveal, review=review,
