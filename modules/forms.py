@@ -6,13 +6,13 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DecimalField,
-    IntegerField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from training.forms import BoundedIntegerField
 from training.validators import finite_number
 
 SLUG = Regexp(
@@ -59,7 +59,7 @@ class ModuleForm(FlaskForm):
 class LessonForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     slug = StringField("Slug", validators=[DataRequired(), Length(max=80), SLUG])
-    minutes = IntegerField(
+    minutes = BoundedIntegerField(
         "Estimated minutes", validators=[InputRequired(), NumberRange(min=1, max=600)]
     )
     body = TextAreaField(
@@ -77,7 +77,7 @@ class LessonForm(FlaskForm):
 class MoveForm(FlaskForm):
     """Range checked by ``services.place``, which knows how many siblings there are."""
 
-    position = IntegerField("Position", validators=[InputRequired(message="Give a position.")])
+    position = BoundedIntegerField("Position", validators=[InputRequired(message="Give a position.")])
     submit = SubmitField("Move")
 
 

@@ -11,6 +11,7 @@ from training.auth.decorators import role_required
 from training.auth.forms import ActiveForm, AdminCreateUserForm, RolesForm
 from training.auth.models import User
 from training.auth.services import AccountError, create_user, set_active, set_roles
+from training.database import paginate
 from training.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -26,7 +27,7 @@ def users():
     if query:
         like = f"%{query.lower()}%"
         stmt = stmt.where(or_(User.email.like(like), User.name.ilike(like)))
-    page = db.paginate(stmt, per_page=PAGE_SIZE, error_out=False)
+    page = paginate(stmt, per_page=PAGE_SIZE)
     return render_template("admin/users.html", page=page, query=query)
 
 

@@ -19,6 +19,7 @@ from training.certificates.documents import (
 )
 from training.certificates.forms import ReissueForm, RevokeForm
 from training.certificates.models import Certificate
+from training.database import paginate
 from training.extensions import db
 
 bp = Blueprint("certificates", __name__)
@@ -83,7 +84,7 @@ def admin_list():
         stmt = stmt.where(Certificate.revoked_at.is_not(None))
     elif status == "superseded":
         stmt = stmt.where(Certificate.revoked_at.is_(None), Certificate.is_current.is_(False))
-    page = db.paginate(stmt, per_page=PAGE_SIZE, error_out=False)
+    page = paginate(stmt, per_page=PAGE_SIZE)
     return render_template("certificates/admin_list.html", page=page, query=query,
                            status=status if status in STATUS_FILTERS else "",
                            statuses=STATUS_FILTERS)
