@@ -84,7 +84,8 @@ class ProfileForm(LicenseFieldsMixin, FlaskForm):
 
     def apply_to(self, user) -> None:
         user.name = self.name.data.strip()
-        user.profession = self.profession.data or None
+        # a blank choice (Optional() passes whitespace) means "none", never an unknown profession
+        user.profession = (self.profession.data or "").strip() or None
         user.license_number = (self.license_number.data or "").strip() or None
         user.license_state = (self.license_state.data or "").strip() or None
 
