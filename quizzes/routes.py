@@ -6,7 +6,13 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user
 from sqlalchemy import select
 
-from quizzes.access import load_quiz_for_trainee, may_see_answers, require_own_attempt
+from quizzes.access import (
+    QuizLocked,
+    load_quiz_for_trainee,
+    locked_page,
+    may_see_answers,
+    require_own_attempt,
+)
 from quizzes.attempts import (
     AnswerErrors,
     QuizError,
@@ -35,7 +41,11 @@ bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
 def quiz(quiz_id: int):
     if not current_user.has_role("trainee"):  # instructors reach this from the course page
         return redirect(url_for("quiz_authoring.preview", quiz_id=quiz_id))
-    quiz, course = load_quiz_for_trainee(quiz_id, current_user)
+    try:
+        access = load_quiz_for_trainee(quiz_id, current_user)
+    except QuizLocked as err:
+        return locked_page(err)
+    quiz, course = access.quiz, access.course
     pending = open_attempt(quiz, current_user.id)
     if pending is not None and close_if_expired(pending):
         db.session.commit()
@@ -51,9 +61,12 @@ def quiz(quiz_id: int):
 @bp.route("/<int:quiz_id>/start", methods=["POST"])
 @role_required("trainee")
 def start(quiz_id: int):
-    quiz, _course = load_quiz_for_trainee(quiz_id, current_user)
     if not ActionForm().validate_on_submit():
         abort(400)
+    try:
+        quiz = load_quiz_for_trainee(quiz_id, current_user).quiz
+    except QuizLocked as err:
+        return locked_page(err)
     try:
         attempt = start_attempt(quiz, current_user)
     except QuizError as err:
@@ -156,4 +169,13 @@ def result(attempt_id: int):
                 "correct": correct_answer_summary(spec),
             })
     return render_template("quizzes/result.html", attempt=attempt, quiz=attempt.quiz,
-                           summary=summary, reveal=reveal, review=review)
+                           summary=summary, reveal=reveal, review=review,
+                           next_step=_next_step(attempt))
+
+
+def _next_step(attempt: Attempt):
+    """The engine's "Continue" after this attempt (the next module once the quiz is passed)."""
+    try:
+        return load_quiz_for_trainee(attempt.quiz_id, current_user).progress.next_step
+    except QuizLocked as err:  # a later edit of the course relocked it
+        return err.progress.next_step
