@@ -36,7 +36,7 @@ class CourseForm(FlaskForm):
         validators=[finite_number, InputRequired(), NumberRange(min=0, max=500)],
     )
     requires_signoff = BooleanField("Requires an instructor's practical sign-off")
-    seat_time_percent = IntegerField(
+    seat_time_percent = BoundedIntegerField(
         "Seat time before a lesson can be completed (% of its stated minutes)", default=50,
         validators=[Optional(),
                     NumberRange(min=0, max=100, message="Enter a percentage from 0 to 100.")],

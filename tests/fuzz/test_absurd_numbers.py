@@ -54,3 +54,27 @@ def world_course(db):
     db.session.add(quiz)
     db.session.commit()
     return module, quiz
+
+
+def test_every_integer_field_is_bounded(app):
+    """A plain IntegerField overflows on hundreds of digits: forms use BoundedIntegerField."""
+    from flask_wtf import FlaskForm
+    from wtforms import IntegerField
+
+    from training.forms import BoundedIntegerField
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    plain = []
+    for form in subclasses(FlaskForm):
+        for name in dir(form):
+            field = getattr(form, name, None)
+            field_class = getattr(field, "field_class", None)
+            if field_class is not None and issubclass(field_class, IntegerField) and not issubclass(
+                field_class, BoundedIntegerField
+            ):
+                plain.append(f"{form.__module__}.{form.__name__}.{name}")
+    assert plain == []
