@@ -6,7 +6,7 @@ and answers 400, so nothing is half-saved and the instructor sees why.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -163,7 +163,7 @@ def new_module(course_id: int):
 def module(module_id: int):
     module = db.get_or_404(Module, module_id)
     form = ModuleForm(obj=module)
-    if not form.is_submitted():
+    if not form.is_submitted() or "objectives" not in request.form:  # ids are kept only through their lines
         form.objectives.data = objective_lines(module)
     return _edit_module(form, module.course, module)
 

@@ -20,6 +20,14 @@ SLUG = Regexp(
 )
 
 
+class LinesField(TextAreaField):
+    """A list edited one item per line: a stored list (from ``obj=``) is shown one item per line,
+    and a submitted form that leaves the field out keeps it, never a Python list's repr."""
+
+    def process_data(self, value):
+        super().process_data("\n".join(map(str, value)) if isinstance(value, list | tuple) else value)
+
+
 class CourseForm(FlaskForm):
     code = StringField("Course code", validators=[DataRequired(), Length(max=20)])
     slug = StringField("Slug (web address)", validators=[DataRequired(), Length(max=80), SLUG])
@@ -43,7 +51,7 @@ class CourseForm(FlaskForm):
         description="Measured active reading time a trainee needs on each lesson (left empty: "
                     "50); 0 turns the rule off. Trainees see how many minutes are left.",
     )
-    signoff_checklist = TextAreaField(
+    signoff_checklist = LinesField(
         "Sign-off checklist (one skill per line)", validators=[Optional(), Length(max=5_000)]
     )
     submit = SubmitField("Save course")
@@ -52,7 +60,7 @@ class CourseForm(FlaskForm):
 class ModuleForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     slug = StringField("Slug", validators=[DataRequired(), Length(max=80), SLUG])
-    objectives = TextAreaField(
+    objectives = LinesField(
         "Learning objectives (one per line)", validators=[Optional(), Length(max=5_000)],
         render_kw={"rows": 5},
         description="Questions and blueprints name objectives by id: o1, o2... by position, or an id "
