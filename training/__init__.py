@@ -35,6 +35,9 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
     register_navigation(app)
     register_security(app)
+    from training.site.static_files import register_static_files
+
+    register_static_files(app)
     return app
 
 
