@@ -104,7 +104,7 @@ def register_static_files(app: Flask) -> None:
     whitenoise = WhiteNoise(app.wsgi_app, max_age=None if manifest else 60, immutable_file_test=is_hashed,
                             autorefresh=False, add_headers_function=_nosniff)
     if manifest:
-        for endpoint, (folder, prefix) in SECTIONS.items():
+        for folder, prefix in SECTIONS.values():
             whitenoise.add_files(str(build_dir / folder), prefix=prefix)
     else:
         for endpoint, (root, _only) in source_folders(app).items():
