@@ -22,7 +22,7 @@ from quizzes.forms import AttemptForm
 from quizzes.grading import correct_answer_summary, feedback_for
 from quizzes.models import Attempt
 from quizzes.progress import quiz_results
-from quizzes.views import attempt_questions
+from quizzes.views import answer_summary, attempt_questions
 from training.auth.decorators import role_required
 from training.extensions import db
 from training.forms import ActionForm
@@ -89,9 +89,10 @@ def save(attempt_id: int):
     try:
         save_answers(attempt, answers)
     except AnswerErrors as err:
-        db.session.rollback()
+        db.session.commit()  # every other answer of this save is kept
         if wants_json:
-            return jsonify(saved=False, errors={str(k): v for k, v in err.errors.items()}), 422
+            return jsonify(saved=False, saved_others=err.saved,
+                           errors={str(k): v for k, v in err.errors.items()}), 422
         return render_template("quizzes/take.html", attempt=attempt, quiz=attempt.quiz,
                                questions=attempt_questions(attempt, posted=answers), form=form,
                                errors=err.errors), 422
@@ -106,6 +107,8 @@ def save(attempt_id: int):
     db.session.commit()
     if wants_json:
         return jsonify(saved=True)
+    if form.review.data:
+        return redirect(url_for("quizzes.summary", attempt_id=attempt_id), 303)
     flash("Your answers are saved.", "success")
     return redirect(url_for("quizzes.attempt", attempt_id=attempt_id), 303)
 
@@ -120,6 +123,20 @@ def _submit(attempt: Attempt):
         db.session.commit()
         flash("This attempt was already submitted; nothing was changed.", "info")
     return redirect(target, 303)
+
+
+@bp.route("/attempts/<int:attempt_id>/summary")
+@role_required("trainee")
+def summary(attempt_id: int):
+    """The last step before submission: which questions are answered and which are not."""
+    attempt = require_own_attempt(load_attempt(attempt_id), current_user)
+    if close_if_expired(attempt):
+        db.session.commit()
+    if not attempt.is_open:
+        return redirect(url_for("quizzes.result", attempt_id=attempt.id))
+    rows = answer_summary(attempt)
+    return render_template("quizzes/summary.html", attempt=attempt, quiz=attempt.quiz, rows=rows,
+                           unanswered=[row for row in rows if not row["answered"]], form=AttemptForm())
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])

@@ -85,6 +85,7 @@ def work_through_the_course(page) -> None:
         else:
             page.get_by_role("button", name=re.compile("Start")).click()
             page.get_by_label("True", exact=True).check()
+            page.get_by_role("button", name="Review and submit").click()
             page.get_by_role("button", name="Submit attempt").click()
             expect(page.get_by_text("Your attempt has been submitted and graded.")).to_be_visible()
     raise AssertionError("the course was not finished in 12 steps")

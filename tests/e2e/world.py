@@ -65,7 +65,7 @@ def build_world(db) -> World:
     quiz = db.session.scalar(select(Quiz).where(Quiz.module_id == module.id))
     graded = start_attempt(quiz, trainee)
     db.session.flush()
-    first = graded.responses[0]
+    first = next(r for r in graded.responses if r.question.qtype in ("single", "truefalse", "multiple"))
     save_answers(graded, {f"q{first.question_id}": ["1"]})
     submit_attempt(graded)
     db.session.flush()
@@ -101,7 +101,8 @@ PAGES: dict[str, list[str]] = {
     "trainee": [
         "/", "/dashboard", "/courses/", "/courses/{slug}", "/courses/{slug}/lessons/{lesson_id}",
         "/courses/{slug}/lessons/{table_lesson_id}", "/quizzes/{quiz_id}",
-        "/quizzes/attempts/{open_attempt_id}", "/quizzes/attempts/{graded_attempt_id}/result",
+        "/quizzes/attempts/{open_attempt_id}", "/quizzes/attempts/{open_attempt_id}/summary",
+        "/quizzes/attempts/{graded_attempt_id}/result",
         "/certificates", "/account", "/account/password", "/verify/{code}",
     ],
     "instructor": [

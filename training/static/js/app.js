@@ -37,3 +37,9 @@ document.querySelectorAll("[data-progress]").forEach(function (bar) {
   update();
   window.addEventListener("resize", update);
 })();
+
+// Times are sent in UTC; show them in the reader's own time zone.
+document.querySelectorAll("time[data-local-time]").forEach(function (el) {
+  var when = new Date(el.getAttribute("datetime"));
+  if (!isNaN(when)) el.textContent = when.toLocaleString([], {dateStyle: "medium", timeStyle: "short"});
+});
