@@ -7,8 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from quizzes.attempts import load_attempt
-from quizzes.grading import correct_answer_summary, feedback_for
 from quizzes.models import Attempt, Quiz, Response
+from quizzes.review import review_items
 from quizzes.statistics import AttemptScores, question_stats, quiz_stats
 from training.auth.decorators import role_required
 from training.extensions import db
@@ -33,12 +33,8 @@ def attempts(quiz_id: int):
 @role_required(*AUTHORS)
 def attempt(attempt_id: int):
     attempt = load_attempt(attempt_id) or abort(404)
-    review = []
-    for response in attempt.responses:
-        spec = response.question.spec()
-        review.append({"response": response, "feedback": feedback_for(spec, response.answer),
-                       "correct": correct_answer_summary(spec), "answer": response.answer})
-    return render_template("quizzes/authoring/attempt.html", attempt=attempt, quiz=attempt.quiz, review=review)
+    return render_template("quizzes/authoring/attempt.html", attempt=attempt, quiz=attempt.quiz,
+                           items=review_items(attempt, reveal=True))
 
 
 @bp.route("/<int:quiz_id>/statistics")

@@ -19,9 +19,9 @@ from quizzes.attempts import (
     submit_attempt,
 )
 from quizzes.forms import AttemptForm
-from quizzes.grading import correct_answer_summary, feedback_for
 from quizzes.models import Attempt
 from quizzes.progress import quiz_results
+from quizzes.review import attempts_left, course_outline, next_step, review_items, revision_lessons
 from quizzes.views import answer_summary, attempt_questions
 from training.auth.decorators import role_required
 from training.extensions import db
@@ -162,15 +162,11 @@ def result(attempt_id: int):
     if attempt.is_open:
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
     summary = quiz_results(current_user.id, [attempt.quiz])[attempt.quiz_id]
-    reveal = may_see_answers(attempt.quiz, summary)
-    review = []
-    if reveal:
-        for response in attempt.responses:
-            spec = response.question.spec()
-            review.append({
-                "response": response,
-                "feedback": feedback_for(spec, response.answer),
-                "correct": correct_answer_summary(spec),
-            })
-    return render_template("quizzes/result.html", attempt=attempt, quiz=attempt.quiz,
-                           summary=summary, reveal=reveal, review=review)
+    quiz = attempt.quiz
+    reveal = may_see_answers(quiz, summary)
+    course = course_outline(quiz)
+    module = next(m for m in course.modules if m.id == quiz.module_id)
+    return render_template("quizzes/result.html", attempt=attempt, quiz=quiz, summary=summary, reveal=reveal,
+                           items=review_items(attempt, reveal=reveal), left=attempts_left(quiz, summary),
+                           step=next_step(quiz, course, summary), lessons=revision_lessons(quiz, course),
+                           course=course, module=module)
