@@ -25,6 +25,7 @@ from modules.services import (
     set_course_published,
 )
 from training.auth.decorators import role_required
+from training.confirm import Confirmation, confirm_page
 from training.extensions import db
 from training.forms import ActionForm
 
@@ -105,7 +106,9 @@ def new_course():
 @role_required(*AUTHORS)
 def course(course_id: int):
     course = _course_tree(course_id)
-    form = CourseForm(obj=course, signoff_checklist="\n".join(course.signoff_checklist or []))
+    form = CourseForm(obj=course)
+    if not form.is_submitted():  # obj= would win over a keyword and show the list's repr
+        form.signoff_checklist.data = "\n".join(course.signoff_checklist or [])
     if form.validate_on_submit():
         try:
             save_course(course, _course_values(form))
@@ -157,7 +160,9 @@ def new_module(course_id: int):
 @role_required(*AUTHORS)
 def module(module_id: int):
     module = db.get_or_404(Module, module_id)
-    form = ModuleForm(obj=module, objectives="\n".join(module.objectives or []))
+    form = ModuleForm(obj=module)
+    if not form.is_submitted():  # one objective per line, not the list's repr
+        form.objectives.data = "\n".join(module.objectives or [])
     return _edit_module(form, module.course, module)
 
 
@@ -223,6 +228,34 @@ def remove_module(module_id: int):
 def remove_lesson(lesson_id: int):
     lesson = db.get_or_404(Lesson, lesson_id)
     return _remove(lesson, lesson.module.course_id, delete_lesson)
+
+
+@bp.route("/modules/<int:module_id>/delete/confirm")
+@role_required(*AUTHORS)
+def confirm_remove_module(module_id: int):
+    module = db.get_or_404(Module, module_id)
+    return confirm_page(Confirmation(
+        heading=f"Delete module “{module.title}”?",
+        consequences=[f"The module and its {len(module.lessons)} lesson(s), with every revision, are deleted for good.",
+                      "Its quiz and question pool go with it; the modules after it move up one place.",
+                      "A module in which trainees have completed lessons cannot be deleted: unpublish it instead."],
+        button="Delete module", action_url=url_for("authoring.remove_module", module_id=module.id),
+        cancel_url=url_for("authoring.course", course_id=module.course_id),
+    ), ActionForm())
+
+
+@bp.route("/lessons/<int:lesson_id>/delete/confirm")
+@role_required(*AUTHORS)
+def confirm_remove_lesson(lesson_id: int):
+    lesson = db.get_or_404(Lesson, lesson_id)
+    return confirm_page(Confirmation(
+        heading=f"Delete lesson “{lesson.title}”?",
+        consequences=["The lesson and every revision of it are deleted for good; the lessons after it move up.",
+                      "The course's contact hours are recomputed without its minutes.",
+                      "A lesson that trainees have completed cannot be deleted: unpublish it instead."],
+        button="Delete lesson", action_url=url_for("authoring.remove_lesson", lesson_id=lesson.id),
+        cancel_url=url_for("authoring.course", course_id=lesson.module.course_id),
+    ), ActionForm())
 
 
 def _remove(item: Module | Lesson, course_id: int, delete) -> object:

@@ -78,7 +78,7 @@ def build_world(db) -> World:
     finish_online(trainee, finished)
     sign_off(instructor, trainee, finished)
     certificate = db.session.scalar(select(Certificate).where(Certificate.user_id == trainee.id))
-    create_token(auditor, "Board export")
+    token, _raw = create_token(auditor, "Board export")
     question = db.session.scalar(select(Question).where(Question.module_id == module.id).order_by(Question.id))
     db.session.commit()
 
@@ -88,7 +88,7 @@ def build_world(db) -> World:
         table_lesson_id=table_lesson.id, quiz_id=quiz.id, graded_attempt_id=graded.id,
         open_attempt_id=open_attempt.id, trainee_id=trainee.id, certificate_id=certificate.id,
         serial=certificate.serial, code=certificate.verification_code, question_id=question.id,
-        finished_id=finished.id,
+        finished_id=finished.id, token_id=token.id,
     )
     return world
 
@@ -119,13 +119,15 @@ PAGES: dict[str, list[str]] = {
         "/author/quizzes/{quiz_id}/preview", "/author/quizzes/{quiz_id}/attempts",
         "/author/quizzes/attempts/{graded_attempt_id}", "/author/quizzes/{quiz_id}/statistics",
         "/cohorts", "/cohorts/{course_id}", "/cohorts/{course_id}/trainees/{trainee_id}/signoff",
+        "/author/lessons/{table_lesson_id}/delete/confirm", "/author/modules/{module_id}/delete/confirm",
     ],
     "auditor": [
         "/records/certificates", "/records/audit", "/records/tokens", "/records/trainees",
-        "/records/trainees/{trainee_id}",
+        "/records/trainees/{trainee_id}", "/records/tokens/{token_id}/revoke/confirm",
     ],
     "admin": [
         "/admin/users", "/admin/users/new", "/admin/users/{trainee_id}", "/admin/certificates",
-        "/admin/certificates/{certificate_id}",
+        "/admin/certificates/{certificate_id}", "/admin/users/{trainee_id}/active/confirm",
+        "/admin/certificates/{certificate_id}/revoke/confirm",
     ],
 }

@@ -159,3 +159,15 @@ def test_the_form_needs_its_csrf_token(csrf_app, login, trainee, instructor, cou
     login(instructor, on=client)
     assert client.post(url(course, trainee), data=GOOD).status_code == 400
     assert written() == (0, 0)
+
+
+def test_the_outcome_starts_unset_and_must_be_chosen(client, login, trainee, instructor, course):
+    login(instructor, on=client)
+    page = client.get(url(course, trainee)).get_data(as_text=True)
+    assert '<option selected value="">Choose an outcome…</option>' in page
+    assert 'selected value="pass"' not in page
+    before = written()
+    response = client.post(url(course, trainee), data={**GOOD, "outcome": ""})
+    assert response.status_code == 400
+    assert "Choose the outcome of the evaluation." in response.get_data(as_text=True)
+    assert written() == before

@@ -26,7 +26,9 @@ class SignOffForm(FlaskForm):
         description="Supervised in-person hours; a pass needs at least the course's hours.",
     )
     skills = MultiCheckboxField("Skills demonstrated", choices=[])
-    outcome = SelectField("Outcome", choices=list(OUTCOMES.items()), validators=[DataRequired()])
+    #: starts unset: a sign-off is a judgement the instructor makes, never a default
+    outcome = SelectField("Outcome", choices=[("", "Choose an outcome…"), *OUTCOMES.items()], default="",
+                          validators=[DataRequired(message="Choose the outcome of the evaluation.")])
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=MAX_NOTES)])
     submit = SubmitField("Record sign-off")
 

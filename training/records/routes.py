@@ -16,6 +16,7 @@ from training.audit.services import verify_stored_chain
 from training.auth.decorators import role_required
 from training.auth.forms import PROFESSION_CHOICES
 from training.auth.models import User
+from training.confirm import Confirmation, confirm_page
 from training.extensions import db
 from training.forms import ActionForm
 from training.records import audit_log as log_service
@@ -166,6 +167,21 @@ def tokens_page():
         tokens=token_service.tokens_of(current_user),
         revoke_form=ActionForm(),
     ), status
+
+
+@bp.route(f"/tokens/<int(max={MAX_ID}):token_id>/revoke/confirm")
+@auditor_only
+def confirm_revoke_token(token_id: int):
+    token = next((t for t in token_service.tokens_of(current_user) if t.id == token_id and not t.revoked_at), None)
+    if token is None:
+        abort(404)
+    return confirm_page(Confirmation(
+        heading=f"Revoke the API token “{token.name}”?",
+        consequences=[f"Every tool using the token that starts with {token.prefix}… is refused from now on.",
+                      "A revoked token cannot be used again; create a new one if a tool still needs access."],
+        button="Revoke token", action_url=url_for("records.revoke_token", token_id=token.id),
+        cancel_url=url_for("records.tokens"),
+    ), ActionForm())
 
 
 @bp.route(f"/tokens/<int(max={MAX_ID}):token_id>/revoke", methods=["POST"])
