@@ -40,6 +40,7 @@ from training.records.forms import (
     VerifyForm,
 )
 from training.records.services import course_choices, records_page
+from training.records.subjects import subject_labels
 from training.records.trainees import parse_search_request, search_trainees, trainee_record
 
 bp = Blueprint("records", __name__, url_prefix="/records")
@@ -113,6 +114,7 @@ def _audit_page(flt, page, errors: dict[str, str], verify_form=None, result=None
     return render_template(
         "records/audit_log.html",
         flt=flt, page=page, errors=errors, values=request.args,
+        labels=subject_labels(e.subject for e in page.items) if page is not None else {},
         actions=log_service.action_choices(),
         head=format_head(chain_head()), export_form=AuditExportForm(),
         verify_form=verify_form or VerifyForm(formdata=None), result=result,
