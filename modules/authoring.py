@@ -56,9 +56,9 @@ def _course_tree(course_id: int) -> Course:
 
 
 def _course_page(course: Course, form: CourseForm | None = None, move_error=None, status=200):
-    form = form or CourseForm(
-        obj=course, formdata=None, signoff_checklist="\n".join(course.signoff_checklist or [])
-    )
+    if form is None:
+        form = CourseForm(obj=course, formdata=None)
+        fill_lists(form, course)
     return render_template(
         "authoring/course.html", course=course, form=form, action=ActionForm(), move=MoveForm(),
         move_error=move_error,
@@ -72,6 +72,12 @@ def index():
     return render_template("authoring/index.html", courses=courses)
 
 
+def fill_lists(form: CourseForm, course: Course) -> None:
+    """Show the course's lists one item per line (obj= alone would show a Python list)."""
+    form.signoff_checklist.data = "\n".join(course.signoff_checklist or [])
+    form.prerequisites.data = "\n".join(course.prerequisites or [])
+
+
 def _course_values(form: CourseForm) -> dict:
     return {
         "code": form.code.data.strip().upper(),
@@ -83,6 +89,7 @@ def _course_values(form: CourseForm) -> dict:
         "practical_hours": form.practical_hours.data,
         "requires_signoff": form.requires_signoff.data,
         "signoff_checklist": lines(form.signoff_checklist.data),
+        "prerequisites": lines(form.prerequisites.data),
     }
 
 
@@ -107,8 +114,8 @@ def new_course():
 def course(course_id: int):
     course = _course_tree(course_id)
     form = CourseForm(obj=course)
-    if not form.is_submitted():  # obj= would win over a keyword and show the list's repr
-        form.signoff_checklist.data = "\n".join(course.signoff_checklist or [])
+    if not form.is_submitted():
+        fill_lists(form, course)
     if form.validate_on_submit():
         try:
             save_course(course, _course_values(form))

@@ -22,6 +22,7 @@ COURSE_KEYS = {
     "code", "slug", "title", "provider", "approval_number", "practical_hours",
     "requires_signoff", "signoff_checklist",
 }
+COURSE_OPTIONAL_KEYS = {"prerequisites"}
 #: ``quiz`` belongs to the quiz layer, which reads it from the same file
 MODULE_KEYS = {"title", "slug", "objectives"}
 MODULE_OPTIONAL_KEYS = {"quiz"}
@@ -70,6 +71,7 @@ class CourseSpec:
     practical_hours: Decimal
     requires_signoff: bool
     signoff_checklist: list[str]
+    prerequisites: list[str] = field(default_factory=list)
     modules: list[ModuleSpec] = field(default_factory=list)
 
 
@@ -175,7 +177,7 @@ def read_course_dir(path: Path) -> tuple[CourseSpec | None, list[Problem]]:
     reader = _Reader(path.parent)
     course_file = path / "course.md"
     name = reader.name(course_file)
-    parsed = reader.read(course_file, COURSE_KEYS)
+    parsed = reader.read(course_file, COURSE_KEYS, COURSE_OPTIONAL_KEYS)
     if parsed is None:
         return None, reader.problems
     meta, body = parsed
@@ -195,6 +197,7 @@ def read_course_dir(path: Path) -> tuple[CourseSpec | None, list[Problem]]:
         approval_number=reader.text(meta, name, "approval_number", 80),
         practical_hours=Decimal(str(hours or 0)), requires_signoff=signoff is True,
         signoff_checklist=checklist,
+        prerequisites=reader.text_list(meta, name, "prerequisites", allow_empty=True),
     )
     folders = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
     for folder in folders:

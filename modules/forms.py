@@ -46,6 +46,10 @@ class CourseForm(FlaskForm):
     signoff_checklist = TextAreaField(
         "Sign-off checklist (one skill per line)", filters=[unix_newlines], validators=[Optional(), Length(max=5_000)]
     )
+    prerequisites = TextAreaField(
+        "Prerequisites (one per line)", filters=[unix_newlines], validators=[Optional(), Length(max=5_000)],
+        description="Shown on the public course page: who may enrol and what the course assumes.",
+    )
     submit = SubmitField("Save course")
 
 

@@ -26,7 +26,7 @@ lesson_completed = signals.signal("lesson-completed")
 MAX_TITLE = 200
 COURSE_FIELDS = (
     "code", "slug", "title", "summary", "provider", "approval_number", "practical_hours",
-    "requires_signoff", "signoff_checklist",
+    "requires_signoff", "signoff_checklist", "prerequisites",
 )
 
 

@@ -76,11 +76,12 @@ def register_blueprints(app: Flask) -> None:
     from training.progress.routes import bp as progress_bp
     from training.records.api import bp as api_bp
     from training.records.routes import bp as records_bp
+    from training.site.public import bp as public_bp
     from training.site.routes import bp as site_bp
 
     for blueprint in (
         site_bp, auth_bp, admin_bp, courses_bp, authoring_bp, quizzes_bp, quiz_authoring_bp, quiz_reports_bp,
-        progress_bp, certificates_bp, verify_bp, records_bp, api_bp,
+        progress_bp, certificates_bp, verify_bp, records_bp, api_bp, public_bp,
     ):
         app.register_blueprint(blueprint)
     app.add_template_filter(render_markdown_cached, "markdown")

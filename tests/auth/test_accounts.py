@@ -38,7 +38,7 @@ def test_trainee_registers_and_is_logged_in(client, db):
     assert user.roles == {"trainee"}
     assert user.password_hash.startswith("$argon2id$")
     assert GOOD not in user.password_hash
-    assert "Maria Lopez" in client.get("/").get_data(as_text=True)
+    assert "Maria Lopez" in client.get("/", follow_redirects=True).get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

@@ -96,10 +96,10 @@ def build_world(db) -> World:
 #: role -> pages walked by the accessibility and phone-width tests (URL templates on World.ids)
 PAGES: dict[str, list[str]] = {
     "anonymous": [
-        "/", "/login", "/register", "/verify", "/verify/{code}",
+        "/", "/login", "/register", "/verify", "/verify/{code}", "/catalogue", "/catalogue/{slug}",
     ],
     "trainee": [
-        "/", "/dashboard", "/courses/", "/courses/{slug}", "/courses/{slug}/lessons/{lesson_id}",
+        "/dashboard", "/courses/", "/catalogue/{slug}", "/courses/{slug}", "/courses/{slug}/lessons/{lesson_id}",
         "/courses/{slug}/lessons/{table_lesson_id}", "/quizzes/{quiz_id}",
         "/quizzes/attempts/{open_attempt_id}", "/quizzes/attempts/{open_attempt_id}/summary",
         "/quizzes/attempts/{graded_attempt_id}/result",

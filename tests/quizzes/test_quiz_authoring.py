@@ -195,7 +195,7 @@ def test_item_analysis_labels_by_title_links_and_marks_bands(instructor_client, 
 
     setup = quiz_course(draw_count=None)
     with app.test_request_context():
-        for index in range(MIN_SAMPLE):
+        for _ in range(MIN_SAMPLE):
             attempt = start_attempt(setup.quiz, make_user("trainee"))
             form = full_marks_form(db, attempt)
             single = db.session.scalar(select(Question).where(Question.title == "Single"))
