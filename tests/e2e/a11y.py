@@ -70,6 +70,20 @@ def has_visible_focus(page) -> bool:
     }""")
 
 
+def focus_problems(page, stops: int = 25) -> list[str]:
+    """Tab through the first ``stops`` focusable elements; each must show a visible focus indicator."""
+    problems = []
+    page.evaluate("() => { if (document.activeElement) document.activeElement.blur(); }")
+    for _ in range(stops):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement === document.body"):
+            break
+        if not has_visible_focus(page):
+            element = page.evaluate("() => document.activeElement.outerHTML.slice(0, 90)")
+            problems.append(f"no visible focus on {element}")
+    return problems
+
+
 def log_in(page, email: str, password: str = PASSWORD) -> None:
     page.goto("/login")
     page.get_by_label("Email").fill(email)

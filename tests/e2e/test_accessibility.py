@@ -1,11 +1,20 @@
 """Every page, for every role, at desktop and phone width: no axe-core violations of WCAG 2.1
-A/AA (and the 2.2 AA rules axe has), and nothing scrolls sideways on a 390 px phone."""
+A/AA (and the 2.2 AA rules axe has), a visible focus indicator on the first controls reached with
+Tab, and nothing scrolls sideways on a 390 px phone."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.e2e.a11y import DESKTOP, PHONE, axe_violations, describe, horizontal_overflow, log_in
+from tests.e2e.a11y import (
+    DESKTOP,
+    PHONE,
+    axe_violations,
+    describe,
+    focus_problems,
+    horizontal_overflow,
+    log_in,
+)
 from tests.e2e.world import PAGES, build_world
 
 
@@ -34,6 +43,8 @@ def test_every_page_passes_axe_and_fits_a_phone(role, world, page):
                 break
             width = viewport["width"]
             problems += [f"{url} @{width}: {line}" for line in describe(axe_violations(page))]
+            if viewport is DESKTOP:
+                problems += [f"{url} @{width}: {line}" for line in focus_problems(page)]
             if viewport is PHONE and (extra := horizontal_overflow(page)) > 0:
                 problems.append(f"{url} @{width}: scrolls sideways by {extra}px")
     assert not problems, "\n".join(problems)

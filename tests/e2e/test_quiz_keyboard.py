@@ -77,3 +77,16 @@ def test_quiz_completed_with_the_keyboard_alone_on_a_phone(page, live_db):
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/result$"))
     expect(page.get_by_role("status").first).to_contain_text("%")
+
+
+def test_form_errors_are_announced_where_focus_lands(page):
+    page.goto("/register")
+    page.get_by_role("button", name="Create account").click()
+    focused = page.evaluate("""() => {
+      const el = document.activeElement;
+      const ids = (el.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+      return {invalid: el.getAttribute('aria-invalid'),
+              described: ids.map(id => document.getElementById(id).textContent).join(' ')};
+    }""")
+    assert focused["invalid"] == "true"
+    assert focused["described"].strip(), focused  # the error is read with the field

@@ -43,3 +43,11 @@ document.querySelectorAll("time[data-local-time]").forEach(function (el) {
   var when = new Date(el.getAttribute("datetime"));
   if (!isNaN(when)) el.textContent = when.toLocaleString([], {dateStyle: "medium", timeStyle: "short"});
 });
+
+// A form sent back with errors: move focus to the first field in error, so a screen reader
+// reads its label and the message tied to it (aria-describedby) at once.
+(function () {
+  var first = document.querySelector("main input[aria-invalid='true'], main select[aria-invalid='true'], " +
+    "main textarea[aria-invalid='true'], main .is-invalid");
+  if (first && typeof first.focus === "function") first.focus();
+})();
