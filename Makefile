@@ -10,7 +10,7 @@ PORT ?= 5000
 WORKERS ?= 3
 THREADS ?= 2
 
-.PHONY: run test lint pytest bench install install-test clean
+.PHONY: run test lint pytest bench install install-test clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ test: install-test
 
 lint: install-test
 	$(BIN)/ruff check .
+
+## make screenshots: retake the README screenshots (docs/screenshots/) with the browser tests
+screenshots: install-test
+	@.ci/system-deps
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e/test_screenshots.py
 
 bench: install-test
 	@.ci/system-deps
