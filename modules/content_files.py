@@ -22,11 +22,14 @@ COURSE_KEYS = {
     "code", "slug", "title", "provider", "approval_number", "practical_hours",
     "requires_signoff", "signoff_checklist",
 }
-COURSE_OPTIONAL_KEYS = {"prerequisites"}
+#: ``final_exam`` belongs to the quiz layer, which reads it from the same file
+COURSE_OPTIONAL_KEYS = {"final_exam", "prerequisites"}
 #: ``quiz`` belongs to the quiz layer, which reads it from the same file
 MODULE_KEYS = {"title", "slug", "objectives"}
 MODULE_OPTIONAL_KEYS = {"quiz"}
 LESSON_KEYS = {"title", "slug", "minutes"}
+#: the course folder's lesson images; not a module
+FIGURES_DIR = "figures"
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,42 @@ class _Reader:
             self.problem(name, key, "must list at least one item")
         return [v.strip() for v in value]
 
+    def objectives(self, meta: dict, name: str) -> list[str]:
+        """Objective texts; each item is text or an ``{id, text}`` mapping (ids unique, slug-shaped).
+
+        The ids let questions name the objectives they examine; the module keeps the texts.
+        """
+        value = meta.get("objectives")
+        if "objectives" not in meta:
+            return []
+        if not isinstance(value, list):
+            self.problem(name, "objectives", "must be a list of non-empty text items or "
+                                             "{id, text} mappings")
+            return []
+        if not value:
+            self.problem(name, "objectives", "must list at least one item")
+            return []
+        texts, ids = [], set()
+        for item in value:
+            if isinstance(item, dict):
+                ident, text = item.get("id"), item.get("text")
+                if set(item) != {"id", "text"} or not isinstance(ident, str) or not SLUG.match(ident) \
+                        or not isinstance(text, str) or not text.strip():
+                    self.problem(name, "objectives", "each mapping needs exactly a slug-shaped 'id' "
+                                                     "and a non-empty 'text'")
+                    return []
+                if ident in ids:
+                    self.problem(name, "objectives", f"the id '{ident}' is used twice")
+                ids.add(ident)
+                texts.append(text.strip())
+            elif isinstance(item, str) and item.strip():
+                texts.append(item.strip())
+            else:
+                self.problem(name, "objectives", "must be a list of non-empty text items or "
+                                                 "{id, text} mappings")
+                return []
+        return texts
+
     def number(self, meta: dict, name: str, key: str, low: float, high: float, *, whole: bool):
         value = meta.get(key)
         if key not in meta:
@@ -185,6 +224,8 @@ def read_course_dir(path: Path) -> tuple[CourseSpec | None, list[Problem]]:
     signoff = meta.get("requires_signoff")
     if "requires_signoff" in meta and not isinstance(signoff, bool):
         reader.problem(name, "requires_signoff", "must be true or false")
+    if "final_exam" in meta and not isinstance(meta["final_exam"], dict):
+        reader.problem(name, "final_exam", "must be a mapping of exam settings")
     checklist = reader.text_list(meta, name, "signoff_checklist", allow_empty=True)
     if signoff is True and not checklist and "signoff_checklist" in meta:
         reader.problem(name, "signoff_checklist", "must list the skills to sign off")
@@ -199,7 +240,8 @@ def read_course_dir(path: Path) -> tuple[CourseSpec | None, list[Problem]]:
         signoff_checklist=checklist,
         prerequisites=reader.text_list(meta, name, "prerequisites", allow_empty=True),
     )
-    folders = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    folders = sorted(p for p in path.iterdir()
+                     if p.is_dir() and not p.name.startswith((".", "_")) and p.name != FIGURES_DIR)
     for folder in folders:
         module = _read_module(reader, folder)
         if module is not None:
@@ -224,7 +266,7 @@ def _read_module(reader: _Reader, folder: Path) -> ModuleSpec | None:
         reader.problem(name, "quiz", "must be a mapping of quiz settings")
     module = ModuleSpec(
         file=name, slug=reader.slug(meta, name), title=reader.text(meta, name, "title", MAX_TITLE),
-        objectives=reader.text_list(meta, name, "objectives", allow_empty=False), intro=body,
+        objectives=reader.objectives(meta, name), intro=body,
     )
     lesson_files = sorted(p for p in folder.glob("*.md") if p.name != "module.md")
     if not lesson_files:
