@@ -158,7 +158,9 @@ def next_step(quiz: Quiz, course: Course, result: QuizResult) -> NextStep:
 
     ``course`` comes with its modules and lessons loaded (``course_outline``).
     """
-    module = next(m for m in course.modules if m.id == quiz.module_id)
+    module = quiz_module(quiz, course)
+    if module is None:  # a quiz that belongs to the course as a whole
+        return NextStep("Back to the course", "courses.course", {"slug": course.slug})
     if result.passed:
         later = [m for m in course.modules if m.position > module.position and m.lessons]
         if later:
@@ -175,8 +177,13 @@ def next_step(quiz: Quiz, course: Course, result: QuizResult) -> NextStep:
 
 def revision_lessons(quiz: Quiz, course: Course) -> list[Lesson]:
     """The lessons of the quiz's module: where the questions are taught."""
-    module = next(m for m in course.modules if m.id == quiz.module_id)
-    return list(module.lessons)
+    module = quiz_module(quiz, course)
+    return list(module.lessons) if module is not None else []
+
+
+def quiz_module(quiz: Quiz, course: Course) -> Module | None:
+    """The module the quiz closes, from the loaded course."""
+    return next((m for m in course.modules if m.id == quiz.module_id), None)
 
 
 def course_outline(quiz: Quiz) -> Course:

@@ -21,7 +21,7 @@ from quizzes.attempts import (
 from quizzes.forms import AttemptForm
 from quizzes.models import Attempt
 from quizzes.progress import quiz_results
-from quizzes.review import attempts_left, course_outline, next_step, review_items, revision_lessons
+from quizzes.review import attempts_left, course_outline, next_step, quiz_module, review_items, revision_lessons
 from quizzes.views import answer_summary, attempt_questions
 from training.auth.decorators import role_required
 from training.extensions import db
@@ -165,7 +165,7 @@ def result(attempt_id: int):
     quiz = attempt.quiz
     reveal = may_see_answers(quiz, summary)
     course = course_outline(quiz)
-    module = next(m for m in course.modules if m.id == quiz.module_id)
+    module = quiz_module(quiz, course)
     return render_template("quizzes/result.html", attempt=attempt, quiz=quiz, summary=summary, reveal=reveal,
                            items=review_items(attempt, reveal=reveal), left=attempts_left(quiz, summary),
                            step=next_step(quiz, course, summary), lessons=revision_lessons(quiz, course),
