@@ -64,7 +64,7 @@ def log_in(page, email: str, password: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name=re.compile("Welcome"))).to_be_visible()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()  # logged in, on the home dashboard
 
 
 def log_out(page) -> None:

@@ -145,3 +145,23 @@ def test_navigator_and_summary_show_answered_and_unanswered(page, live_db):
     expect(page.get_by_role("status")).to_contain_text("4 questions not answered yet")
     page.get_by_role("link", name="Change question 1").click()
     expect(page).to_have_url(re.compile(r"#question-1$"))
+
+
+def test_on_a_phone_options_are_full_width_targets_and_the_status_stays_in_view(page, live_db):
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in_and_start(page, live_db)
+    option = page.locator(".answer-option", has_text="Filiform")
+    card = option.locator("xpath=ancestor::fieldset[1]")
+    option.evaluate("el => el.scrollIntoView({block: 'center', behavior: 'instant'})")
+    option_box, card_box = option.bounding_box(), card.bounding_box()
+    assert option_box["width"] >= 0.85 * card_box["width"]
+    assert option_box["height"] >= 44
+    # a tap near the right edge of the option, far from the radio and the words, selects it
+    page.mouse.click(option_box["x"] + option_box["width"] - 8, option_box["y"] + option_box["height"] / 2)
+    expect(page.get_by_label("Filiform")).to_be_checked()
+    page.evaluate("() => window.scrollTo({top: document.body.scrollHeight, behavior: 'instant'})")
+    for locator in (page.locator("#answered-count"), page.get_by_role("button", name="Review and submit")):
+        box = locator.bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 844, box
+    expect(page.locator("#answered-count")).to_have_text("1 of 6 answered")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390

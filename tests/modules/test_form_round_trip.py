@@ -23,7 +23,7 @@ def test_saving_the_shipped_course_form_unchanged_changes_nothing(client, db, ma
     course = db.session.scalar(select(Course).where(Course.slug == "dry-needling-level-1"))
     before = snapshot(course)
     modules_before = [snapshot(m) for m in course.modules]
-    assert len(before["signoff_checklist"]) == 7
+    assert len(before["signoff_checklist"]) > 1 and before["prerequisites"]
     audit_before = db.session.scalar(select(db.func.count(AuditEntry.id)))
     login(make_user("instructor"))
 
