@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from modules.forms import CourseForm, LessonForm, ModuleForm, MoveForm, lines
 from modules.models import Course, Lesson, LessonRevision, Module
 from modules.rendering import render_markdown
+from modules.seat_time import DEFAULT_SEAT_TIME_PERCENT
 from modules.services import (
     ContentError,
     delete_lesson,
@@ -88,6 +89,8 @@ def _course_values(form: CourseForm) -> dict:
         "approval_number": form.approval_number.data or "",
         "practical_hours": form.practical_hours.data,
         "requires_signoff": form.requires_signoff.data,
+        "seat_time_percent": (DEFAULT_SEAT_TIME_PERCENT if form.seat_time_percent.data is None
+                              else form.seat_time_percent.data),
         "signoff_checklist": lines(form.signoff_checklist.data),
         "prerequisites": lines(form.prerequisites.data),
     }

@@ -43,6 +43,13 @@ class CourseForm(FlaskForm):
         validators=[finite_number, InputRequired(), NumberRange(min=0, max=500)],
     )
     requires_signoff = BooleanField("Requires an instructor's practical sign-off")
+    seat_time_percent = IntegerField(
+        "Seat time before a lesson can be completed (% of its stated minutes)", default=50,
+        validators=[Optional(),
+                    NumberRange(min=0, max=100, message="Enter a percentage from 0 to 100.")],
+        description="Measured active reading time a trainee needs on each lesson (left empty: "
+                    "50); 0 turns the rule off. Trainees see how many minutes are left.",
+    )
     signoff_checklist = TextAreaField(
         "Sign-off checklist (one skill per line)", filters=[unix_newlines], validators=[Optional(), Length(max=5_000)]
     )

@@ -10,7 +10,16 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training.database import utcnow
@@ -21,6 +30,8 @@ class Course(db.Model):
     __tablename__ = "courses"
     __table_args__ = (
         CheckConstraint("contact_hours >= 0 AND practical_hours >= 0", name="hours_not_negative"),
+        CheckConstraint("seat_time_percent >= 0 AND seat_time_percent <= 100",
+                        name="seat_time_percent_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,6 +46,9 @@ class Course(db.Model):
     #: supervised in-person practical hours required for completion
     practical_hours: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal(0))
     requires_signoff: Mapped[bool] = mapped_column(default=False)
+    #: share (percent) of a lesson's stated minutes a trainee must spend on it, measured,
+    #: before it can be marked complete
+    seat_time_percent: Mapped[int] = mapped_column(default=50, server_default="50")
     #: skills an instructor checks at the practical sign-off
     signoff_checklist: Mapped[list] = mapped_column(JSON, default=list)
     #: who may take the course and what it assumes, shown on the public course page
@@ -142,3 +156,37 @@ class LessonCompletion(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
     completed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: completed before time on task was measured: no seat time is known, none is invented
+    before_time_measured: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class LessonTime(db.Model):
+    """Measured active time of one trainee on one lesson, accrued from page heartbeats."""
+
+    __tablename__ = "lesson_times"
+    __table_args__ = (
+        UniqueConstraint("user_id", "lesson_id"),
+        CheckConstraint("active_seconds >= 0", name="active_seconds_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
+    active_seconds: Mapped[int] = mapped_column(default=0)
+    first_opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_active_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ActivityClock(db.Model):
+    """When a trainee's last heartbeat was accepted, across every tab and lesson.
+
+    Credit is never more than the wall-clock time since this moment, so two tabs (or forged
+    requests) cannot accrue time faster than it passes.
+    """
+
+    __tablename__ = "activity_clocks"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    last_beat_at: Mapped[datetime] = mapped_column(default=utcnow)

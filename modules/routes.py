@@ -2,20 +2,48 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from collections.abc import Mapping
+from typing import NamedTuple
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from modules.models import Course, Enrolment, LessonRevision
-from modules.progress import build_outline, load_course
-from modules.services import ContentError, complete_lesson, enrol, find_enrolment
+from modules.models import Course, Enrolment, Lesson, LessonRevision
+from modules.reading import lesson_of, load_course, reader_progress
+from modules.seat_time import (
+    MAX_BEAT_SECONDS,
+    HeartbeatError,
+    SeatTime,
+    record_heartbeat,
+)
+from modules.services import ContentError, SeatTimeError, complete_lesson, enrol, find_enrolment
 from training.auth.decorators import role_required
 from training.extensions import db
 from training.forms import ActionForm
+from training.progress.engine import Progress, Step, course_progress
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
 READERS = ("trainee", "instructor")
+#: seconds between the lesson page's heartbeats unless LESSON_HEARTBEAT_SECONDS says otherwise
+HEARTBEAT_SECONDS = 15
+#: no input for this long (seconds) and the page stops counting: the reader has walked away
+IDLE_SECONDS = 120
+
+
+def heartbeat_settings() -> dict[str, int]:
+    """How the lesson page's script reports time; it never claims more than the server takes."""
+    interval = int(current_app.config.get("LESSON_HEARTBEAT_SECONDS", HEARTBEAT_SECONDS))
+    return {"interval": interval, "idle": IDLE_SECONDS, "max": MAX_BEAT_SECONDS}
+
+
+class Reading(NamedTuple):
+    course: Course
+    progress: Progress
+    step: Step
+    lesson: Lesson
+    enrolled: bool
 
 
 def is_author() -> bool:
@@ -41,11 +69,11 @@ def course(slug: str):
     author = is_author()
     course = load_course(slug, include_drafts=author) or abort(404)
     enrolment = find_enrolment(current_user.id, course.id)
-    outline = build_outline(
-        course, current_user if enrolment else None, ignore_locks=author, include_drafts=author
-    )
+    progress = reader_progress(course, current_user, author=author)
     return render_template(
-        "modules/course.html", course=course, outline=outline, enrolment=enrolment,
+        "modules/course.html", course=course, progress_state=progress, enrolment=enrolment,
+        modules={m.id: m for m in course.modules},
+        lessons={lesson.id: lesson for m in course.modules for lesson in m.lessons},
         form=ActionForm(),
     )
 
@@ -65,48 +93,83 @@ def enrol_in(slug: str):
     return redirect(url_for("courses.course", slug=course.slug))
 
 
-def _readable_lesson(slug: str, lesson_id: int):
-    """The course, outline and lesson state, after the enrolment and lock checks."""
+def readable_lesson(slug: str, lesson_id: int) -> Reading:
+    """The course, progress and lesson step, after the enrolment and lock checks."""
     author = is_author()
     course = load_course(slug, include_drafts=author) or abort(404)
     enrolled = find_enrolment(current_user.id, course.id) is not None
     if not enrolled and not author:
         abort(403, description="Enrol in the course to read its lessons.")
-    outline = build_outline(course, current_user if enrolled else None, ignore_locks=author,
-                            include_drafts=author)
-    found = outline.find(lesson_id) or abort(404)
-    module_state, lesson_state = found
-    if lesson_state.locked:
+    progress = reader_progress(course, current_user, author=author)
+    step = progress.step(f"lesson:{lesson_id}") or abort(404)
+    if step.locked:
         abort(403, description="This lesson is locked until you complete the previous module.")
-    return course, outline, module_state, lesson_state, enrolled
+    return Reading(course, progress, step, lesson_of(course, lesson_id), enrolled)
+
+
+def _lesson_page(reading: Reading, *, refusal: str = "", status: int = 200):
+    revision_id = reading.lesson.current_revision_id
+    revision = db.session.get(LessonRevision, revision_id) if revision_id else None
+    previous, following = reading.progress.lesson_neighbours(reading.step.key)
+    return render_template(
+        "modules/lesson.html", course=reading.course, progress=reading.progress,
+        module=reading.progress.module_of(reading.step.key), step=reading.step,
+        lesson=reading.lesson, revision=revision, previous=previous, following=following,
+        enrolled=reading.enrolled, seat=SeatTime(reading.step.evidence["active_seconds"],
+                                                 reading.step.evidence["required_seconds"]),
+        refusal=refusal, form=ActionForm(), heartbeat=heartbeat_settings(),
+    ), status
 
 
 @bp.route("/<slug>/lessons/<int:lesson_id>")
 @role_required(*READERS)
 def lesson(slug: str, lesson_id: int):
-    course, outline, module_state, lesson_state, enrolled = _readable_lesson(slug, lesson_id)
-    revision_id = lesson_state.lesson.current_revision_id
-    revision = db.session.get(LessonRevision, revision_id) if revision_id else None
-    previous, following = outline.neighbours(lesson_state)
-    return render_template(
-        "modules/lesson.html", course=course, outline=outline, module_state=module_state,
-        state=lesson_state, revision=revision, previous=previous, following=following,
-        enrolled=enrolled, form=ActionForm(),
-    )
+    return _lesson_page(readable_lesson(slug, lesson_id))
 
 
 @bp.route("/<slug>/lessons/<int:lesson_id>/complete", methods=["POST"])
 @role_required("trainee")
 def complete(slug: str, lesson_id: int):
-    course, outline, _module_state, lesson_state, enrolled = _readable_lesson(slug, lesson_id)
-    if not enrolled:
+    reading = readable_lesson(slug, lesson_id)
+    if not reading.enrolled:
         abort(403, description="Enrol in the course to record progress.")
     if not ActionForm().validate_on_submit():
         abort(400)
-    complete_lesson(current_user, lesson_state.lesson)
+    try:
+        complete_lesson(current_user, reading.lesson)
+    except SeatTimeError as err:
+        db.session.rollback()
+        return _lesson_page(reading, refusal=str(err), status=409)
     db.session.commit()
-    _previous, following = outline.neighbours(lesson_state)
-    # within a module go straight on; at its end, the course page shows what unlocked
-    if following is not None and following.lesson.module_id == lesson_state.lesson.module_id:
-        return redirect(url_for("courses.lesson", slug=course.slug, lesson_id=following.lesson.id))
-    return redirect(url_for("courses.course", slug=course.slug))
+    # the engine's one "Continue": the next lesson, the module quiz after the last lesson
+    after = reader_progress(reading.course, current_user, author=False).continue_target
+    if after is None:
+        return redirect(url_for("courses.course", slug=reading.course.slug))
+    return redirect(url_for(after.endpoint, **after.args))
+
+
+@bp.route("/<slug>/lessons/<int:lesson_id>/time", methods=["POST"])
+@role_required("trainee")
+def heartbeat(slug: str, lesson_id: int):
+    """Active seconds from an open lesson page (JSON or form body, CSRF token required)."""
+    course = load_course(slug, include_drafts=False)
+    if course is None:
+        return jsonify(recorded=False, error="No such course."), 404
+    if find_enrolment(current_user.id, course.id) is None:
+        return jsonify(recorded=False, error="Enrol in the course to record time."), 403
+    step = course_progress(course, current_user.id).step(f"lesson:{lesson_id}")
+    if step is None:
+        return jsonify(recorded=False, error="No such lesson in this course."), 404
+    if step.locked:
+        return jsonify(recorded=False, error="This lesson is locked."), 403
+    body = request.get_json(silent=True) if request.is_json else request.form
+    claimed = body.get("seconds") if isinstance(body, Mapping) else None
+    try:
+        active = record_heartbeat(current_user.id, lesson_of(course, lesson_id), claimed)
+    except HeartbeatError as err:
+        db.session.rollback()
+        return jsonify(recorded=False, error=str(err)), err.status
+    db.session.commit()
+    seat = SeatTime(active, step.evidence["required_seconds"])
+    return jsonify(recorded=True, active_seconds=active, required_seconds=seat.required_seconds,
+                   remaining_minutes=seat.remaining_minutes, met=seat.met)

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from modules.models import Course, Enrolment, Lesson, LessonCompletion, LessonRevision, Module
 from modules.rendering import render_markdown
+from modules.seat_time import seat_time
 from training.audit import record_event
 from training.extensions import db
 
@@ -26,8 +27,12 @@ lesson_completed = signals.signal("lesson-completed")
 MAX_TITLE = 200
 COURSE_FIELDS = (
     "code", "slug", "title", "summary", "provider", "approval_number", "practical_hours",
-    "requires_signoff", "signoff_checklist", "prerequisites",
+    "requires_signoff", "signoff_checklist", "seat_time_percent", "prerequisites",
 )
+
+
+class SeatTimeError(ValueError):
+    """A lesson marked complete before the course's seat-time rule is met."""
 
 
 class ContentError(ValueError):
@@ -76,11 +81,16 @@ def save_course(course: Course, values: dict) -> Course:
                 query = query.where(Course.id != course.id)
             if db.session.scalar(query) is not None:
                 raise ContentError(f"Another course already uses the {name} '{value}'.", name)
+    previous_share = course.seat_time_percent
     for name, value in values.items():
         setattr(course, name, value)
     if course.id is None:
         db.session.add(course)
     db.session.flush()
+    if previous_share is not None and previous_share != course.seat_time_percent:
+        # what a lesson's completion requires is compliance-relevant: keep who changed it
+        record_event("course.seat_time_changed", f"course:{course.id}",
+                     {"code": course.code, "from": previous_share, "to": course.seat_time_percent})
     return course
 
 
@@ -256,7 +266,11 @@ def enrol(user, course: Course) -> Enrolment:
 
 
 def complete_lesson(user, lesson: Lesson) -> bool:
-    """Mark the lesson done for ``user``; True the first time. Announces it to listeners."""
+    """Mark the lesson done for ``user``; True the first time. Announces it to listeners.
+
+    Refused (``SeatTimeError``) until the trainee's measured active time on the lesson
+    reaches the course's share of its stated minutes.
+    """
     done = db.session.scalar(
         select(LessonCompletion.id).where(
             LessonCompletion.user_id == user.id, LessonCompletion.lesson_id == lesson.id
@@ -264,6 +278,9 @@ def complete_lesson(user, lesson: Lesson) -> bool:
     )
     if done is not None:
         return False
+    measured = seat_time(user.id, lesson, lesson.module.course)
+    if not measured.met:
+        raise SeatTimeError(measured.message())
     try:
         with db.session.begin_nested():
             db.session.add(LessonCompletion(user_id=user.id, lesson_id=lesson.id))

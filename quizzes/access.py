@@ -2,20 +2,49 @@
 
 from __future__ import annotations
 
-from flask import abort
+from dataclasses import dataclass
+
+from flask import abort, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from modules.models import Course, Module
-from modules.progress import build_outline
 from modules.services import find_enrolment
 from quizzes.models import Attempt, Quiz
 from quizzes.progress import QuizResult
 from training.extensions import db
+from training.progress.engine import Progress, Step, course_progress
+from training.steps import StepKind
 
 
-def load_quiz_for_trainee(quiz_id: int, user) -> tuple[Quiz, Course]:
-    """The quiz, if ``user`` is enrolled in its published course and its module is unlocked."""
+class QuizLocked(Exception):
+    """The quiz's module (or an earlier one) has steps left; ``first_open`` is where to go."""
+
+    def __init__(self, quiz: Quiz, course: Course, progress: Progress):
+        super().__init__("This quiz opens once the module's lessons are complete.")
+        self.quiz, self.course, self.progress = quiz, course, progress
+
+    @property
+    def unfinished(self) -> Step | None:
+        """The first lesson left in the quiz's module, else the first open step anywhere."""
+        module = self.progress.module_of(f"quiz:{self.quiz.id}")
+        lessons = [s for s in module.steps if s.kind == StepKind.LESSON and not s.done] if module else []
+        open_lessons = [s for s in lessons if not s.locked]
+        return next(iter(open_lessons), None) or self.progress.next_step
+
+
+@dataclass(frozen=True)
+class QuizAccess:
+    quiz: Quiz
+    course: Course
+    progress: Progress
+
+
+def load_quiz_for_trainee(quiz_id: int, user) -> QuizAccess:
+    """The quiz, if ``user`` is enrolled in its published course and the engine unlocked it.
+
+    Raises ``QuizLocked`` while the quiz's module lessons (or an earlier module) are left.
+    """
     quiz = db.session.get(Quiz, quiz_id) or abort(404)
     course = db.session.scalar(
         select(Course).join(Module, Module.course_id == Course.id).where(Module.id == quiz.module_id)
@@ -25,13 +54,17 @@ def load_quiz_for_trainee(quiz_id: int, user) -> tuple[Quiz, Course]:
         abort(404)
     if find_enrolment(user.id, course.id) is None:
         abort(403, description="Enrol in the course to take its quizzes.")
-    outline = build_outline(course, user)
-    state = next((m for m in outline.modules if m.module.id == quiz.module_id), None)
-    if state is None:
-        abort(404)
-    if state.locked:
-        abort(403, description="This quiz is locked until you complete the previous module.")
-    return quiz, course
+    progress = course_progress(course, user.id)
+    step = progress.step(f"quiz:{quiz.id}") or abort(404)
+    if step.locked:
+        raise QuizLocked(quiz, course, progress)
+    return QuizAccess(quiz, course, progress)
+
+
+def locked_page(err: QuizLocked):
+    """The refusal: a 403 page that says why and links to the first unfinished lesson."""
+    return render_template("quizzes/locked.html", quiz=err.quiz, course=err.course,
+                           unfinished=err.unfinished), 403
 
 
 def require_own_attempt(attempt: Attempt | None, user) -> Attempt:

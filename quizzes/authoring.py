@@ -188,3 +188,11 @@ def export_questions(module_id: int):
         export_pool(module.id), mimetype="text/plain",
         headers={"Content-Disposition": f'attachment; filename="{module.slug}.gift"'},
     )
+
+
+def module_links(module) -> list[dict]:
+    """Authoring links shown beside a module: its question pool and quiz settings."""
+    return [
+        {"label": "Questions", "url": url_for("quiz_authoring.pool", module_id=module.id)},
+        {"label": "Quiz settings", "url": url_for("quiz_authoring.settings", module_id=module.id)},
+    ]

@@ -1,15 +1,13 @@
-"""Whether trainees passed module quizzes: the module-completion gate the quiz layer adds."""
+"""Quiz results by the grading method, time spent in attempts, and authoring links."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
-from modules.progress import ExtraStep
 from quizzes.models import Attempt, Quiz
 from training.extensions import db
 
@@ -59,32 +57,11 @@ def summarize(quiz: Quiz, attempts: Sequence[Attempt]) -> QuizResult:
     )
 
 
-def quizzes_for_modules(module_ids: Sequence[int]) -> list[Quiz]:
-    if not module_ids:
-        return []
-    return list(db.session.scalars(select(Quiz).where(Quiz.module_id.in_(list(module_ids)))))
-
-
-def quiz_steps(user, modules) -> dict:
-    """The module quiz as the last step of each module (registered with ``modules.progress``)."""
-    quizzes = quizzes_for_modules([m.id for m in modules])
-    results = quiz_results(user.id if user is not None else None, quizzes)
-    steps = {}
-    for quiz in quizzes:
-        result = results[quiz.id]
-        detail = f"pass mark {quiz.pass_mark}%"
-        if result.grade_percent is not None:
-            detail += f" · your grade {result.grade_percent:.0f}%"
-        steps[quiz.module_id] = [
-            ExtraStep(title=quiz.title, url=url_for("quizzes.quiz", quiz_id=quiz.id),
-                      done=result.passed, detail=detail)
-        ]
-    return steps
-
-
-def module_links(module) -> list[dict]:
-    """Authoring links shown beside a module: its question pool and quiz settings."""
-    return [
-        {"label": "Questions", "url": url_for("quiz_authoring.pool", module_id=module.id)},
-        {"label": "Quiz settings", "url": url_for("quiz_authoring.settings", module_id=module.id)},
-    ]
+def attempt_seconds(attempt: Attempt) -> int:
+    """Time spent in a submitted attempt, from its own timestamps (capped at its deadline)."""
+    if attempt.submitted_at is None:
+        return 0
+    end = attempt.submitted_at
+    if attempt.deadline is not None:
+        end = min(end, attempt.deadline)
+    return max(0, int((end - attempt.started_at).total_seconds()))

@@ -153,26 +153,19 @@ def attempts_left(quiz: Quiz, result: QuizResult) -> int | None:
     return max(0, quiz.attempts_allowed - result.attempts_used)
 
 
-def next_step(quiz: Quiz, course: Course, result: QuizResult) -> NextStep:
-    """Where the trainee goes from this result: on to the next module, or back to revise.
+def retry_step(quiz: Quiz, course: Course, result: QuizResult) -> NextStep | None:
+    """Until the quiz is passed: revise and try again, or ask the instructor when no attempt is left.
 
-    ``course`` comes with its modules and lessons loaded (``course_outline``).
+    Once it is passed, the completion engine's next step is the way on (``None`` here).
     """
-    module = quiz_module(quiz, course)
-    if module is None:  # a quiz that belongs to the course as a whole
-        return NextStep("Back to the course", "courses.course", {"slug": course.slug})
     if result.passed:
-        later = [m for m in course.modules if m.position > module.position and m.lessons]
-        if later:
-            lesson = later[0].lessons[0]
-            return NextStep(f"Continue with module {later[0].position}: {later[0].title}", "courses.lesson",
-                            {"slug": course.slug, "lesson_id": lesson.id})
-        return NextStep("Back to the course to see what is left", "courses.course", {"slug": course.slug})
-    left = attempts_left(quiz, result)
-    if left == 0:
+        return None
+    module = quiz_module(quiz, course)
+    if attempts_left(quiz, result) == 0:
         return NextStep("Back to the course (no attempts left: ask your instructor)", "courses.course",
                         {"slug": course.slug})
-    return NextStep(f"Revise module {module.position}, then try again", "quizzes.quiz", {"quiz_id": quiz.id})
+    label = f"Revise module {module.position}, then try again" if module else "Revise, then try again"
+    return NextStep(label, "quizzes.quiz", {"quiz_id": quiz.id})
 
 
 def revision_lessons(quiz: Quiz, course: Course) -> list[Lesson]:

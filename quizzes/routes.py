@@ -6,7 +6,13 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user
 from sqlalchemy import select
 
-from quizzes.access import load_quiz_for_trainee, may_see_answers, require_own_attempt
+from quizzes.access import (
+    QuizLocked,
+    load_quiz_for_trainee,
+    locked_page,
+    may_see_answers,
+    require_own_attempt,
+)
 from quizzes.attempts import (
     AnswerErrors,
     QuizError,
@@ -21,7 +27,7 @@ from quizzes.attempts import (
 from quizzes.forms import AttemptForm
 from quizzes.models import Attempt
 from quizzes.progress import quiz_results
-from quizzes.review import attempts_left, course_outline, next_step, quiz_module, review_items, revision_lessons
+from quizzes.review import attempts_left, course_outline, quiz_module, retry_step, review_items, revision_lessons
 from quizzes.views import answer_summary, attempt_questions
 from training.auth.decorators import role_required
 from training.extensions import db
@@ -35,7 +41,11 @@ bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
 def quiz(quiz_id: int):
     if not current_user.has_role("trainee"):  # instructors reach this from the course page
         return redirect(url_for("quiz_authoring.preview", quiz_id=quiz_id))
-    quiz, course = load_quiz_for_trainee(quiz_id, current_user)
+    try:
+        access = load_quiz_for_trainee(quiz_id, current_user)
+    except QuizLocked as err:
+        return locked_page(err)
+    quiz, course = access.quiz, access.course
     pending = open_attempt(quiz, current_user.id)
     if pending is not None and close_if_expired(pending):
         db.session.commit()
@@ -51,9 +61,12 @@ def quiz(quiz_id: int):
 @bp.route("/<int:quiz_id>/start", methods=["POST"])
 @role_required("trainee")
 def start(quiz_id: int):
-    quiz, _course = load_quiz_for_trainee(quiz_id, current_user)
     if not ActionForm().validate_on_submit():
         abort(400)
+    try:
+        quiz = load_quiz_for_trainee(quiz_id, current_user).quiz
+    except QuizLocked as err:
+        return locked_page(err)
     try:
         attempt = start_attempt(quiz, current_user)
     except QuizError as err:
@@ -165,8 +178,15 @@ def result(attempt_id: int):
     quiz = attempt.quiz
     reveal = may_see_answers(quiz, summary)
     course = course_outline(quiz)
-    module = quiz_module(quiz, course)
     return render_template("quizzes/result.html", attempt=attempt, quiz=quiz, summary=summary, reveal=reveal,
                            items=review_items(attempt, reveal=reveal), left=attempts_left(quiz, summary),
-                           step=next_step(quiz, course, summary), lessons=revision_lessons(quiz, course),
-                           course=course, module=module)
+                           retry=retry_step(quiz, course, summary), next_step=_next_step(attempt),
+                           lessons=revision_lessons(quiz, course), course=course, module=quiz_module(quiz, course))
+
+
+def _next_step(attempt: Attempt):
+    """The engine's "Continue" after this attempt (the next module once the quiz is passed)."""
+    try:
+        return load_quiz_for_trainee(attempt.quiz_id, current_user).progress.next_step
+    except QuizLocked as err:  # a later edit of the course relocked it
+        return err.progress.next_step

@@ -61,23 +61,27 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from modules.authoring import bp as authoring_bp
-    from modules.progress import register_step_provider
     from modules.rendering import render_markdown_cached
     from modules.routes import bp as courses_bp
+    from modules.steps import LessonSteps
     from quizzes.authoring import bp as quiz_authoring_bp
-    from quizzes.progress import module_links, quiz_steps
+    from quizzes.authoring import module_links
     from quizzes.reports import bp as quiz_reports_bp
     from quizzes.routes import bp as quizzes_bp
+    from quizzes.steps import ModuleQuizSteps
     from training.auth.admin_routes import bp as admin_bp
     from training.auth.routes import bp as auth_bp
     from training.certificates.events import connect_events
     from training.certificates.routes import bp as certificates_bp
     from training.certificates.verify_routes import bp as verify_bp
     from training.progress.routes import bp as progress_bp
+    from training.progress.signoff_step import SignOffSteps
     from training.records.api import bp as api_bp
     from training.records.routes import bp as records_bp
     from training.site.public import bp as public_bp
     from training.site.routes import bp as site_bp
+    from training.site.targets import target_url
+    from training.steps import register_step_provider
 
     for blueprint in (
         site_bp, auth_bp, admin_bp, courses_bp, authoring_bp, quizzes_bp, quiz_authoring_bp, quiz_reports_bp,
@@ -86,7 +90,9 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.add_template_filter(render_markdown_cached, "markdown")
     app.add_template_global(module_links, "module_links")
-    register_step_provider(app, quiz_steps)
+    app.add_template_global(target_url, "target_url")
+    for provider in (LessonSteps(), ModuleQuizSteps(), SignOffSteps()):
+        register_step_provider(app, provider)
     connect_events(app)
 
     from training.site.errors import register_error_handlers

@@ -1,6 +1,15 @@
 """Every model of every feature, imported once so migrations and create_all see them all."""
 
-from modules.models import Course, Enrolment, Lesson, LessonCompletion, LessonRevision, Module
+from modules.models import (
+    ActivityClock,
+    Course,
+    Enrolment,
+    Lesson,
+    LessonCompletion,
+    LessonRevision,
+    LessonTime,
+    Module,
+)
 from quizzes.models import Attempt, Question, Quiz, Regrade, Response
 from training.audit.models import AuditEntry, AuditHead
 from training.auth.models import User, UserRole
@@ -12,4 +21,5 @@ __all__ = [
     "ApiToken", "Attempt", "AuditEntry", "AuditHead", "Certificate", "Course", "Enrolment",
     "Lesson", "LessonCompletion", "LessonRevision", "Module", "Question", "Quiz", "Regrade",
     "Response", "SignOff", "User", "UserRole",
+    "ActivityClock", "LessonTime",
 ]

@@ -31,6 +31,8 @@ class StepKind(StrEnum):
     ATTENDANCE = "attendance"
     RUBRIC = "rubric"
     SUPERVISED = "supervised"
+    #: the instructor's practical sign-off (until the practical package replaces it)
+    SIGNOFF = "signoff"
 
 
 class Gate(StrEnum):
@@ -87,6 +89,10 @@ class StepProvider(Protocol):
     number of queries (never one per trainee) and returns an opaque facts object; ``steps``
     is pure and turns those facts into one trainee's steps. A provider that does not apply
     to a course returns no steps.
+
+    Optionally, ``load_courses(courses, user_ids)`` returns ``{course.id: facts}`` for several
+    courses in a fixed number of queries (pages that show one trainee in every course use it;
+    without it the engine calls ``load`` once per course).
     """
 
     kind: StepKind

@@ -14,15 +14,18 @@ from training.extensions import db
 
 def build_course(
     lessons_per_module: tuple[int, ...] = (2, 2), *, published: bool = True, minutes: int = 15,
-    author=None, title: str | None = None,
+    author=None, title: str | None = None, seat_time_percent: int = 0,
 ) -> Course:
-    """A course with one module per entry of ``lessons_per_module``; committed."""
+    """A course with one module per entry of ``lessons_per_module``; committed.
+
+    Its seat-time rule is off unless a test asks for one (``seat_time_percent``).
+    """
     tag = uuid4().hex[:10]
     course = save_course(Course(published=False), {
         "code": f"T-{tag.upper()}", "slug": f"course-{tag}", "title": title or f"Course {tag}",
         "summary": "What this course is about.", "provider": "Test Institute",
         "approval_number": "AP-0001", "practical_hours": Decimal(0), "requires_signoff": False,
-        "signoff_checklist": [],
+        "signoff_checklist": [], "seat_time_percent": seat_time_percent,
     })
     for m, count in enumerate(lessons_per_module, start=1):
         module = save_module(

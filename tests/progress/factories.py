@@ -28,13 +28,14 @@ _codes = count(1)
 def make_course(*, modules: int = 2, lessons: int = 2, quizzes: bool = True,
                 requires_signoff: bool = True, practical_hours: str = "27",
                 contact_hours: str = "9.5", checklist: list[str] | None = None,
-                **fields) -> Course:
+                seat_time_percent: int = 0, **fields) -> Course:
+    """A published course; its seat-time rule is off unless a test asks for one."""
     n = next(_codes)
     values = dict(
         code=f"DN-{100 + n}", slug=f"course-{n}", title=f"Dry Needling Level {n}",
         provider="Northfield Institute of Manual Therapy", approval_number=f"NIMT-CE-{n:04d}",
         contact_hours=Decimal(contact_hours), practical_hours=Decimal(practical_hours),
-        requires_signoff=requires_signoff,
+        requires_signoff=requires_signoff, seat_time_percent=seat_time_percent,
         signoff_checklist=list(CHECKLIST if checklist is None else checklist), published=True,
     )
     values.update(fields)

@@ -18,7 +18,7 @@ from tests.progress.factories import (
     sign_off,
 )
 from training.progress.cohort import load_cohort, load_course
-from training.progress.services import course_progress
+from training.progress.engine import course_progress
 
 
 @pytest.fixture
@@ -95,8 +95,9 @@ def test_the_cohort_agrees_with_the_single_trainee_rules(cohort_course):
     course, people = cohort_course
     cohort = load_cohort(load_course(course.id))
     for row in cohort.rows:
-        single = course_progress(course, row.user, row.enrolment)
-        assert (row.status, row.percent) == (single.status, single.percent), row.user.name
+        single = course_progress(course, row.user.id)
+        assert (row.status, row.percent) == (single.status(row.enrolment.completed_at),
+                                             single.percent), row.user.name
 
 
 def test_the_course_list_counts_enrolled_and_complete(client, login, instructor, cohort_course):
@@ -141,3 +142,23 @@ def test_the_page_costs_the_same_for_3_or_30_trainees(client, login, make_user, 
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
     assert counts[1] <= 15
+
+
+def test_the_grid_shows_time_on_task(client, login, make_user, instructor):
+    from datetime import datetime, timedelta
+
+    from modules.seat_time import record_heartbeat
+
+    course = make_course(modules=1, lessons=2)
+    trainee = make_user("trainee", name="Gil Timed")
+    enrol(trainee, course)
+    first = lessons_of(course)[0]
+    start = datetime(2026, 3, 2, 9, 0)
+    record_heartbeat(trainee.id, first, 0, now=start)
+    for minute in range(1, 13):  # 12 minutes of reading
+        record_heartbeat(trainee.id, first, 60, now=start + timedelta(minutes=minute))
+    attempt = add_attempt(trainee, quizzes_of(course)[0], passed=False)  # 20 minutes long
+    assert (attempt.submitted_at - attempt.started_at).total_seconds() == 20 * 60
+    page = cohort_page(client, login, instructor, course)
+    assert '<span data-lesson-seconds="720">12 min</span> reading' in page
+    assert "20 min in quizzes" in page

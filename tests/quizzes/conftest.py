@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from modules.models import Course, Enrolment, Lesson, Module
+from modules.models import Course, Enrolment, Lesson, LessonCompletion, Module
 from modules.services import save_revision
 from quizzes.models import Question, Quiz
 from quizzes.questions import import_gift
@@ -62,7 +62,7 @@ def quiz_course(db):
 
     def make(slug: str = "quiz-course", **quiz_settings) -> QuizCourse:
         course = Course(code=slug.upper()[:20], slug=slug, title="Quiz course", provider="P",
-                        published=True)
+                        published=True, seat_time_percent=0)
         module1 = Module(position=1, slug="m1", title="Module one")
         module2 = Module(position=2, slug="m2", title="Module two")
         course.modules = [module1, module2]
@@ -86,8 +86,13 @@ def quiz_course(db):
     return make
 
 
-def enrol(db, user, course) -> None:
+def enrol(db, user, course, *, lessons_done: bool = True) -> None:
+    """Enrol ``user``; unless told otherwise, with module 1's lessons read, so its quiz opens."""
     db.session.add(Enrolment(user_id=user.id, course_id=course.id))
+    if lessons_done:
+        first = min(course.modules, key=lambda m: m.position)
+        db.session.add_all(LessonCompletion(user_id=user.id, lesson_id=lesson.id)
+                           for lesson in first.lessons)
     db.session.commit()
 
 

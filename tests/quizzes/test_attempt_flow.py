@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from modules.models import LessonCompletion
 from quizzes.models import Attempt, Question
@@ -26,9 +26,11 @@ def load(db, attempt_id) -> Attempt:
 def test_trainee_passes_quiz_and_next_module_unlocks(client, db, make_user, login, quiz_course):
     setup = quiz_course()
     trainee = make_user("trainee")
-    enrol(db, trainee, setup.course)
+    enrol(db, trainee, setup.course, lessons_done=False)
     login(trainee)
-    client.post(f"/courses/{setup.course.slug}/lessons/{setup.lesson1.id}/complete")
+    response = client.post(f"/courses/{setup.course.slug}/lessons/{setup.lesson1.id}/complete")
+    # the last lesson of the module leads on to the module's quiz
+    assert response.headers["Location"].endswith(f"/quizzes/{setup.quiz.id}")
     # lessons done but quiz not passed: module 2 stays locked
     assert client.get(f"/courses/{setup.course.slug}/lessons/{setup.lesson2.id}").status_code == 403
 
@@ -44,6 +46,9 @@ def test_trainee_passes_quiz_and_next_module_unlocks(client, db, make_user, logi
     assert attempt.percent == 100.0 and attempt.passed
     result = client.get(f"/quizzes/attempts/{attempt_id}/result").get_data(as_text=True)
     assert "100%" in result and "passed" in result
+    # after passing, "Continue" leads to the next module
+    lesson2 = f"/courses/{setup.course.slug}/lessons/{setup.lesson2.id}"
+    assert f'id="continue" href="{lesson2}"' in result
     assert client.get(f"/courses/{setup.course.slug}/lessons/{setup.lesson2.id}").status_code == 200
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "quiz.submitted")) is not None
 
@@ -218,15 +223,35 @@ def test_quiz_needs_enrolment_and_unlocked_module(client, db, make_user, login, 
     assert client.get(f"/quizzes/{setup.quiz.id}").status_code == 200
 
 
+def test_quiz_is_refused_before_the_modules_lessons_on_get_and_post(client, db, make_user, login,
+                                                                     quiz_course):
+    setup = quiz_course()
+    trainee = make_user("trainee")
+    enrol(db, trainee, setup.course, lessons_done=False)
+    login(trainee)
+    lesson1 = f"/courses/{setup.course.slug}/lessons/{setup.lesson1.id}"
+    page = client.get(f"/quizzes/{setup.quiz.id}")
+    assert page.status_code == 403
+    assert f'<a href="{lesson1}">Lesson one</a>' in page.get_data(as_text=True)
+    response = client.post(f"/quizzes/{setup.quiz.id}/start")
+    assert response.status_code == 403
+    assert "opens once you have completed the lessons" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Attempt)) == 0
+    db.session.add(LessonCompletion(user_id=trainee.id, lesson_id=setup.lesson1.id))
+    db.session.commit()
+    assert client.get(f"/quizzes/{setup.quiz.id}").status_code == 200
+    assert client.post(f"/quizzes/{setup.quiz.id}/start").status_code == 302
+
+
 def test_lessons_without_quiz_pass_do_not_complete_module(db, make_user, quiz_course, app):
-    from modules.progress import build_outline, load_course
+    from modules.reading import load_course
+    from training.progress.engine import course_progress
 
     setup = quiz_course()
     trainee = make_user("trainee")
     db.session.add(LessonCompletion(user_id=trainee.id, lesson_id=setup.lesson1.id))
     db.session.commit()
-    with app.test_request_context():
-        outline = build_outline(load_course(setup.course.slug, include_drafts=False), trainee)
-    assert not outline.modules[0].complete
-    assert outline.modules[1].locked
-    assert outline.modules[0].steps[0].title == "Module one quiz"
+    progress = course_progress(load_course(setup.course.slug, include_drafts=False), trainee.id)
+    assert not progress.modules[0].complete
+    assert progress.modules[1].locked
+    assert progress.modules[0].other_steps[0].title == "Module one quiz"

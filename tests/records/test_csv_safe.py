@@ -42,8 +42,8 @@ def test_columns():
     assert KEYS == [
         "serial", "verification_code", "verification_url", "last_name", "first_name", "email",
         "profession", "license_number", "license_state", "course_code", "course_title",
-        "provider", "approval_number", "online_hours", "practical_hours", "ceus",
-        "completion_date", "issue_date", "status", "revoked_at", "revocation_reason",
+        "provider", "approval_number", "online_hours", "online_active_hours", "practical_hours",
+        "ceus", "completion_date", "issue_date", "status", "revoked_at", "revocation_reason",
         "superseded_by",
     ]  # fmt: skip
     assert len({header for _, header in EXPORT_COLUMNS}) == len(EXPORT_COLUMNS)

@@ -79,6 +79,7 @@ def test_csv_export_of_awkward_data(client, login, auditor, awkward):
         "provider": "'+Northfield, Inc.",
         "approval_number": "'@TPTA-1",
         "online_hours": "9.5",
+        "online_active_hours": "",  # issued before time on task was measured
         "practical_hours": "18",
         "ceus": "2.7",
         "completion_date": "2026-03-01",

@@ -1,7 +1,10 @@
 """Issuing, revoking and re-issuing CE certificates (these flush; the caller commits).
 
 Hours printed on a certificate:
-- online contact hours: ``course.contact_hours`` at issue;
+- online contact hours: ``course.contact_hours`` at issue when the seat-time rule was met for
+  every lesson; otherwise only the stated hours of the lessons that met it
+  (``training.progress.hours``). The measured active hours and the lessons that met the
+  rule are frozen with them;
 - in-person practical hours: the hours the instructor attested on the passing sign-off (what
   was actually supervised and evaluated), capped at the course's approved practical hours when
   the course states them, so a certificate never awards more credit than the course is approved
@@ -35,7 +38,9 @@ from training.certificates.snapshot import (
 )
 from training.database import utcnow
 from training.extensions import db
-from training.progress.services import course_progress, latest_passing_signoff, lock_enrolment
+from training.progress.engine import course_progress
+from training.progress.hours import OnlineHours, online_hours
+from training.progress.services import latest_passing_signoff, lock_enrolment
 
 MAX_REASON = 500
 
@@ -71,8 +76,13 @@ def practical_hours(course: Course, user_id: int) -> Decimal:
 def build_snapshot(
     user, course: Course, *, serial: str, code: str, practical: Decimal,
     completion_date: date, issued_at: datetime, supersedes: str = "",
+    online: OnlineHours | None = None,
 ) -> CertificateSnapshot:
-    """Everything the certificate prints, copied from the profile and course as they are now."""
+    """Everything the certificate prints, copied from the profile and course as they are now.
+
+    ``online`` is the measured time; without it the course's stated hours are printed.
+    """
+    approved = Decimal(course.contact_hours or 0)
     return CertificateSnapshot(
         serial=serial,
         verification_code=code,
@@ -86,10 +96,14 @@ def build_snapshot(
         course_title=course.title,
         provider=course.provider or "",
         approval_number=course.approval_number or "",
-        **credit_fields(Decimal(course.contact_hours or 0), practical),
+        **credit_fields(approved if online is None else online.credited_hours(approved),
+                        practical),
         completion_date=completion_date.isoformat(),
         issued_at=format_issued_at(issued_at.replace(tzinfo=UTC)),
         supersedes=supersedes,
+        online_active_hours=None if online is None else f"{online.active_hours:.2f}",
+        seat_time_lessons_met=(None if online is None
+                               else f"{online.lessons_met}/{online.lessons}"),
     )
 
 
@@ -119,6 +133,7 @@ def _create(user, course: Course, *, completion_date: date, issued_at: datetime,
     snapshot = build_snapshot(
         user, course, serial=certificate.serial, code=code,
         practical=practical_hours(course, user.id), completion_date=completion_date,
+        online=online_hours(course_progress(course, user.id)),
         issued_at=issued_at, supersedes=supersedes.serial if supersedes is not None else "",
     )
     certificate.snapshot = snapshot.to_dict()
@@ -142,7 +157,7 @@ def issue_certificate_if_complete(user, course: Course, *, trigger: str = "") ->
     existing = current_certificate(user.id, course.id)  # issued while we waited for the lock
     if existing is not None:
         return existing
-    if not course_progress(course, user, enrolment).complete:
+    if not course_progress(course, user.id).complete:
         return None
     now = utcnow().replace(microsecond=0)
     completed = enrolment.completed_at or now

@@ -177,11 +177,20 @@ class CertificateSnapshot:
     completion_date: str  # ISO date, "2026-11-22"
     issued_at: str  # ISO 8601 UTC, seconds, "Z": "2026-11-22T14:03:05Z"
     supersedes: str = ""  # serial of the certificate this one replaces, or ""
+    #: measured active hours on the course's lessons at issue, hundredths down (absent on certificates issued
+    #: before time on task was measured: ``to_dict`` leaves out what is None, so their signed
+    #: bytes are unchanged)
+    online_active_hours: str | None = None
+    #: lessons whose seat-time rule was met, "23/23"; online hours are the stated hours only
+    #: when every lesson met it
+    seat_time_lessons_met: str | None = None
 
     def __post_init__(self) -> None:
         """Refuse malformed data up front: a signed snapshot can never be corrected later."""
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
+            if value is None and field.name in OPTIONAL_FIELDS:
+                continue
             if not isinstance(value, str):
                 raise ValueError(f"{field.name} must be a string, got {type(value).__name__}")
         if not self.serial:
@@ -190,6 +199,10 @@ class CertificateSnapshot:
             raise ValueError("verification_code is not a canonical verification code")
         for name in ("online_hours", "practical_hours", "total_hours", "ceus"):
             _check_decimal(name, getattr(self, name))
+        if self.online_active_hours is not None:
+            _check_decimal("online_active_hours", self.online_active_hours)
+        if self.seat_time_lessons_met is not None and not _MET_RE.fullmatch(self.seat_time_lessons_met):
+            raise ValueError(f"seat_time_lessons_met is not 'N/M': {self.seat_time_lessons_met!r}")
         if not _is_iso_date(self.completion_date):
             raise ValueError(f"completion_date is not an ISO date: {self.completion_date!r}")
         if not _ISSUED_AT_RE.fullmatch(self.issued_at):
@@ -205,8 +218,9 @@ class CertificateSnapshot:
         return moment.replace(tzinfo=UTC)
 
     def to_dict(self) -> dict[str, str]:
-        """Plain dict (JSON-ready) with every field."""
-        return dataclasses.asdict(self)
+        """Plain dict (JSON-ready) with every field; optional fields only when set."""
+        return {name: value for name, value in dataclasses.asdict(self).items()
+                if not (value is None and name in OPTIONAL_FIELDS)}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> CertificateSnapshot:
@@ -217,7 +231,7 @@ class CertificateSnapshot:
         """
         expected = {f.name for f in dataclasses.fields(cls)}
         keys = set(data)
-        if keys != expected:
+        if keys != expected and (keys | OPTIONAL_FIELDS) != expected:
             problems = []
             if missing := sorted(expected - keys):
                 problems.append(f"missing keys: {', '.join(missing)}")
@@ -225,6 +239,11 @@ class CertificateSnapshot:
                 problems.append(f"unknown keys: {', '.join(unknown)}")
             raise ValueError("; ".join(problems))
         return cls(**data)  # type: ignore[arg-type]  # types are checked in __post_init__
+
+
+#: fields added after certificates were first issued: older snapshots do not have them
+OPTIONAL_FIELDS = frozenset({"online_active_hours", "seat_time_lessons_met"})
+_MET_RE = re.compile(r"[0-9]+/[0-9]+")
 
 
 def _is_iso_date(text: str) -> bool:

@@ -11,6 +11,7 @@ from training.auth.models import User
 from training.extensions import db
 from training.progress import services
 from training.progress.cohort import STATUSES, course_overview, load_cohort, load_course
+from training.progress.engine import course_progress
 from training.progress.forms import SignOffForm
 
 bp = Blueprint("progress", __name__)
@@ -75,9 +76,10 @@ def signoff(course_id: int, user_id: int):
             db.session.commit()
             flash(f"Sign-off recorded for {trainee.name}.", "success")
             return redirect(url_for("progress.cohort", course_id=course.id))
-    progress = services.course_progress(course, trainee, enrolment)
+    progress = course_progress(course, trainee.id)
     return render_template(
-        "progress/signoff.html", course=course, trainee=trainee, progress=progress, form=form,
+        "progress/signoff.html", course=course, trainee=trainee, progress=progress,
+        status=progress.status(enrolment.completed_at), form=form,
         history=services.signoff_history(trainee.id, course.id), outcomes=services.OUTCOMES,
         labels=services.STATUS_LABELS,
     ), 400 if (form.errors or form.form_errors) else 200

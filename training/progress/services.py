@@ -1,12 +1,9 @@
-"""Completion rules of a course, trainees' progress, and practical sign-offs.
+"""Trainees' dashboards and practical sign-offs.
 
-A course is complete for a trainee when
-1. every published lesson of every published module is done and every step another layer
-   attaches to a module is done (the module quiz passed): ``modules.progress.build_outline``;
-2. and, where ``course.requires_signoff``, the trainee's latest practical sign-off is a pass.
-
-The latest *recorded* sign-off decides (sign-offs are never edited): an instructor who finds a
-skill lacking after a pass records "not yet", and the rule is unmet until a new pass.
+Whether a course is complete is decided by the completion engine alone
+(``training.progress.engine``), from the steps its providers report: lessons, module quizzes
+and, where ``course.requires_signoff``, the practical sign-off (``signoff_step``), whose
+latest *recorded* outcome decides (sign-offs are never edited).
 """
 
 from __future__ import annotations
@@ -16,16 +13,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from flask import current_app, has_request_context, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from modules.models import Course, Enrolment, Module
-from modules.progress import ExtraStep, LessonState, ModuleState, Outline, build_outline
 from modules.services import find_enrolment
 from training.audit import record_event
 from training.database import utcnow
 from training.extensions import db
+from training.progress.engine import Progress, course_progress, progress_in_courses
 from training.progress.models import SignOff
 from training.progress.signals import signoff_recorded
 
@@ -48,69 +44,6 @@ class SignOffError(ValueError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
-
-
-@dataclass
-class CourseProgress:
-    """Where one trainee stands in one course, against every completion rule."""
-
-    course: Course
-    outline: Outline
-    #: the latest recorded sign-off, which is the one that counts
-    signoff: SignOff | None
-    enrolment: Enrolment | None = None
-
-    @property
-    def has_content(self) -> bool:
-        return any(m.total for m in self.outline.modules)
-
-    @property
-    def online_complete(self) -> bool:
-        """Lessons and module steps done; a course with nothing to do is never complete."""
-        return self.has_content and self.outline.complete
-
-    @property
-    def signoff_passed(self) -> bool:
-        return self.signoff is not None and self.signoff.outcome == "pass"
-
-    @property
-    def signoff_done(self) -> bool:
-        return not self.course.requires_signoff or self.signoff_passed
-
-    @property
-    def complete(self) -> bool:
-        return self.online_complete and self.signoff_done
-
-    @property
-    def status(self) -> str:
-        if self.complete or (self.enrolment is not None and self.enrolment.completed_at):
-            return "complete"
-        return "awaiting_signoff" if self.online_complete else "in_progress"
-
-    @property
-    def percent(self) -> int:
-        """Lessons, module steps and the sign-off, each counting as one step."""
-        total = sum(m.total for m in self.outline.modules) + int(self.course.requires_signoff)
-        done = sum(m.done_count for m in self.outline.modules)
-        done += int(self.course.requires_signoff and self.signoff_passed)
-        return round(100 * done / total) if total else 0
-
-    def remaining_lessons(self) -> list[LessonState]:
-        return [s for s in self.outline.lesson_sequence() if not s.done]
-
-    def remaining_steps(self) -> list[tuple[ModuleState, ExtraStep]]:
-        return [(m, step) for m in self.outline.modules for step in m.steps if not step.done]
-
-    def next_url(self) -> str:
-        """Where "Continue" leads: the next open lesson, else the first open quiz, else the
-        course page."""
-        lesson = self.outline.next_lesson()
-        if lesson is not None:
-            return url_for("courses.lesson", slug=self.course.slug, lesson_id=lesson.lesson.id)
-        for module, step in self.remaining_steps():
-            if step.url and not module.locked:
-                return step.url
-        return url_for("courses.course", slug=self.course.slug)
 
 
 def latest_signoff(user_id: int, course_id: int) -> SignOff | None:
@@ -143,27 +76,28 @@ def signoff_history(user_id: int, course_id: int) -> list[SignOff]:
     ))
 
 
-def _outline(course: Course, user) -> Outline:
-    if has_request_context():
-        return build_outline(course, user)
-    # step providers build links with url_for, which needs a request; commands and events
-    # outside one (flask certificates issue-pending) get a stand-in, as links go unused there
-    with current_app.test_request_context():
-        return build_outline(course, user)
+@dataclass(frozen=True)
+class DashboardItem:
+    """One enrolled course on the trainee's dashboard, with the engine's verdict."""
 
+    enrolment: Enrolment
+    progress: Progress
 
-def course_progress(course: Course, user, enrolment: Enrolment | None = None) -> CourseProgress:
-    """``user``'s standing in ``course`` against every rule (a fixed number of queries)."""
-    outline = _outline(course, user)
-    return CourseProgress(course, outline, latest_signoff(user.id, course.id), enrolment)
+    @property
+    def course(self) -> Course:
+        return self.enrolment.course
+
+    @property
+    def status(self) -> str:
+        return self.progress.status(self.enrolment.completed_at)
 
 
 def rules_met(course: Course, user) -> bool:
-    """True when every completion rule of ``course`` is met by ``user``."""
-    return course_progress(course, user).complete
+    """True when every completion rule of ``course`` is met by ``user`` (the engine decides)."""
+    return course_progress(course, user.id).complete
 
 
-def dashboard(user) -> list[CourseProgress]:
+def dashboard(user) -> list[DashboardItem]:
     """Every course ``user`` is enrolled in, with its progress; courses load in three queries."""
     enrolments = db.session.scalars(
         select(Enrolment)
@@ -172,7 +106,8 @@ def dashboard(user) -> list[CourseProgress]:
                  .selectinload(Module.lessons))
         .order_by(Enrolment.enrolled_at, Enrolment.id)
     ).all()
-    return [course_progress(e.course, user, e) for e in enrolments]
+    every = progress_in_courses([e.course for e in enrolments], user.id)
+    return [DashboardItem(e, every[e.course_id]) for e in enrolments]
 
 
 def lock_enrolment(user_id: int, course_id: int) -> Enrolment | None:

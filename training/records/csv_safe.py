@@ -43,6 +43,7 @@ EXPORT_COLUMNS: list[tuple[str, str]] = [
     ("provider", "Provider"),
     ("approval_number", "Provider approval number"),
     ("online_hours", "Online contact hours"),
+    ("online_active_hours", "Online active hours (measured)"),
     ("practical_hours", "In-person practical hours"),
     ("ceus", "CEUs"),
     ("completion_date", "Completion date"),

@@ -14,7 +14,7 @@ from training.records.filters import API_DEFAULT_LIMIT, API_MAX_LIMIT, PROFESSIO
 
 _COURSE_PATTERN = "^[A-Za-z0-9._-]+$"
 _CERTIFICATE_REF = "#/components/schemas/Certificate"
-_NULLABLE = {"revoked_at", "revocation_reason", "superseded_by"}
+_NULLABLE = {"online_active_hours", "revoked_at", "revocation_reason", "superseded_by"}
 _FORMATS = {
     "verification_url": "uri",
     "email": "email",
@@ -27,6 +27,9 @@ _DESCRIPTIONS = {
     "email": "The trainee's current account email.",
     "profession": "As printed, e.g. 'Physical therapist'.",
     "online_hours": "Decimal as text, e.g. '9.5'.",
+    "online_active_hours": "Measured active time on the lessons, hours as text with two "
+                           "decimals, e.g. '5.12'; null on certificates issued before time "
+                           "on task was measured.",
     "practical_hours": "Decimal as text.",
     "ceus": "Decimal as text with one decimal, e.g. '2.7'.",
     "issue_date": "UTC, e.g. 2026-11-22T14:03:05Z.",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from quizzes.progress import attempt_seconds
 from training.audit import chain_head, format_head
 from training.audit.chain import parse_head
 from training.audit.services import verify_stored_chain
@@ -19,6 +20,7 @@ from training.auth.models import User
 from training.confirm import Confirmation, confirm_page
 from training.extensions import db
 from training.forms import ActionForm
+from training.progress.services import STATUS_LABELS
 from training.records import audit_log as log_service
 from training.records import tokens as token_service
 from training.records.exports import prepare_certificate_export, stream_response
@@ -97,7 +99,8 @@ def trainees():
 @auditor_only
 def trainee(user_id: int):
     user = db.get_or_404(User, user_id)
-    return render_template("records/trainee.html", record=trainee_record(user))
+    return render_template("records/trainee.html", record=trainee_record(user),
+                           labels=STATUS_LABELS, attempt_seconds=attempt_seconds)
 
 
 @bp.route("/audit")

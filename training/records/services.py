@@ -45,6 +45,7 @@ _SNAPSHOT_FIELDS = {
     "provider": "provider",
     "approval_number": "approval_number",
     "online_hours": "online_hours",
+    "online_active_hours": "online_active_hours",
     "practical_hours": "practical_hours",
     "ceus": "ceus",
 }

@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
-from modules.models import Enrolment, Module
+from modules.models import Course, Enrolment, Module
 from quizzes.models import Attempt, Quiz
 from training.auth.models import User, UserRole
 from training.extensions import db
+from training.progress.cohort import quiz_seconds
+from training.progress.engine import Progress, progress_in_courses
+from training.progress.hours import OnlineHours, online_hours
 from training.progress.models import SignOff
 from training.records.filters import MAX_PAGE, ArgReader
 from training.records.services import Record, records_of_user
@@ -45,9 +48,28 @@ def search_trainees(query: str, page: int):
 
 
 @dataclass(frozen=True)
+class CourseStanding:
+    """The completion engine's verdict on one enrolment, with the time behind it."""
+
+    enrolment: Enrolment
+    progress: Progress
+    hours: OnlineHours
+    quiz_seconds: int
+
+    @property
+    def status(self) -> str:
+        return self.progress.status(self.enrolment.completed_at)
+
+    @property
+    def untimed_lessons(self) -> int:
+        """Lessons completed before time on task was measured (no time is invented)."""
+        return sum(1 for s in self.progress.steps if s.evidence.get("before_time_measured"))
+
+
+@dataclass(frozen=True)
 class TraineeRecord:
     user: User
-    enrolments: list[Enrolment]
+    standings: list[CourseStanding]
     attempts: list[Attempt]
     signoffs: list[SignOff]
     certificates: list[Record]
@@ -56,9 +78,17 @@ class TraineeRecord:
 def trainee_record(user: User) -> TraineeRecord:
     """Everything on file for ``user``: a fixed number of queries however long the history."""
     enrolments = db.session.scalars(
-        select(Enrolment).options(joinedload(Enrolment.course))
+        select(Enrolment)
+        .options(selectinload(Enrolment.course).selectinload(Course.modules)
+                 .selectinload(Module.lessons))
         .where(Enrolment.user_id == user.id).order_by(Enrolment.enrolled_at, Enrolment.id)
     ).all()
+    every = progress_in_courses([e.course for e in enrolments], user.id)
+    standings = [
+        CourseStanding(e, every[e.course_id], online_hours(every[e.course_id]),
+                       quiz_seconds(every[e.course_id]))
+        for e in enrolments
+    ]
     attempts = db.session.scalars(
         select(Attempt)
         .options(joinedload(Attempt.quiz).joinedload(Quiz.module).joinedload(Module.course))
@@ -71,7 +101,7 @@ def trainee_record(user: User) -> TraineeRecord:
     ).all()
     return TraineeRecord(
         user=user,
-        enrolments=list(enrolments),
+        standings=standings,
         attempts=list(attempts),
         signoffs=list(signoffs),
         certificates=records_of_user(user.id),

@@ -1,0 +1,48 @@
+"""What the course and lesson pages read: the course, and the trainee's progress in it.
+
+Progress comes from the completion engine (``training.progress.engine``); that module
+depends only on ``training.steps``, so reading pages may call it although the progress
+package sits above this one. Authors get a preview instead: every module and lesson,
+drafts included, unlocked and with nothing done.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from modules.models import Course, Lesson, Module
+from modules.steps import LessonFacts, LessonSteps
+from training.extensions import db
+from training.progress.engine import ModuleShape, Progress, course_progress, evaluate
+
+
+def load_course(slug: str, *, include_drafts: bool) -> Course | None:
+    """The course with its modules and lessons, in three queries."""
+    course = db.session.scalar(
+        select(Course).where(Course.slug == slug)
+        .options(selectinload(Course.modules).selectinload(Module.lessons))
+    )
+    if course is None or (not course.published and not include_drafts):
+        return None
+    return course
+
+
+def lesson_of(course: Course, lesson_id: int) -> Lesson:
+    """The lesson ``lesson_id`` of the loaded course (callers found its step first)."""
+    return next(lesson for m in course.modules for lesson in m.lessons if lesson.id == lesson_id)
+
+
+def author_preview(course: Course) -> Progress:
+    """Every module and lesson (drafts too) as an author checks them: unlocked, none done."""
+    shape = [ModuleShape(m.id, m.title, n) for n, m in enumerate(course.modules, start=1)]
+    lessons = [lesson for module in course.modules for lesson in module.lessons]
+    states = LessonSteps().steps(course, LessonFacts(lessons), user_id=0)
+    return evaluate(shape, states, ignore_locks=True)
+
+
+def reader_progress(course: Course, user, *, author: bool) -> Progress:
+    """The engine's progress for a trainee (enrolled or not); the preview for an author."""
+    if author:
+        return author_preview(course)
+    return course_progress(course, user.id)
