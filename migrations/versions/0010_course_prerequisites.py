@@ -1,7 +1,7 @@
 """course prerequisites for the public course page
 
 Revision ID: 0010
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-01 11:15:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = "0010"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
