@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from modules.content_loader import seed_content
-from modules.models import Course, Enrolment
+from modules.models import Course, Enrolment, LessonTime
 from modules.services import complete_lesson
 from quizzes.attempts import save_answers, start_attempt, submit_attempt
 from quizzes.content_loader import seed_quizzes
@@ -61,7 +61,10 @@ def build_world(db) -> World:
     db.session.add(Enrolment(user_id=trainee.id, course_id=course.id))
     module = course.modules[0]
     table_lesson = next(lesson for lesson in module.lessons if lesson.slug.startswith("regulation"))
-    complete_lesson(trainee, module.lessons[0])
+    for lesson in module.lessons:  # read for as long as the course asks (time on task), then completed
+        db.session.add(LessonTime(user_id=trainee.id, lesson_id=lesson.id, active_seconds=lesson.minutes * 60))
+        db.session.flush()
+        complete_lesson(trainee, lesson)
     quiz = db.session.scalar(select(Quiz).where(Quiz.module_id == module.id))
     graded = start_attempt(quiz, trainee)
     db.session.flush()
