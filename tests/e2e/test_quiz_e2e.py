@@ -161,7 +161,7 @@ def test_on_a_phone_options_are_full_width_targets_and_the_status_stays_in_view(
     page.mouse.click(option_box["x"] + option_box["width"] - 8, option_box["y"] + option_box["height"] / 2)
     expect(page.get_by_label("Filiform")).to_be_checked()
     page.evaluate("() => window.scrollTo({top: document.body.scrollHeight, behavior: 'instant'})")
-    for locator in (page.locator("#answered-count"), page.locator("#timer")):
+    for locator in (page.locator("#answered-count"), page.get_by_role("navigation", name="Questions")):
         box = locator.bounding_box()
         assert box["y"] >= 0 and box["y"] + box["height"] <= 844, box
     expect(page.locator("#answered-count")).to_have_text("1 of 6 answered")
