@@ -10,7 +10,7 @@ PORT ?= 5000
 WORKERS ?= 3
 THREADS ?= 2
 
-.PHONY: run test lint pytest bench install install-test clean screenshots
+.PHONY: run test lint pytest bench soak install install-test clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,9 +33,10 @@ run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
 	$(BIN)/flask static build
-	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
-	$(BIN)/gunicorn --workers $(WORKERS) --threads $(THREADS) --bind $(HOST):$(PORT) \
-		--access-logfile - wsgi:app
+	@echo "Serving on http://$(HOST):$(PORT) with the job worker; mail goes to instance/mail/  (Ctrl-C to stop)"
+	WEB_CONCURRENCY=$(WORKERS) $(BIN)/python -m training.notifications.supervisor \
+		"$(BIN)/gunicorn --workers $(WORKERS) --threads $(THREADS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app" \
+		"$(BIN)/flask jobs worker"
 
 ## make test: lint, then the whole suite on SQLite and on PostgreSQL (browser tests included)
 test: install-test
@@ -55,6 +56,11 @@ screenshots: install-test
 bench: install-test
 	@.ci/system-deps
 	$(BIN)/python -m bench
+
+## make soak: 200 simulated trainees on timed quizzes for 60 s on PostgreSQL; checks nothing was lost
+soak: install-test
+	@.ci/system-deps
+	$(BIN)/python -m bench.soak
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
-from bench import dataset, pages, proc, quiz_flow, server, targets, yardstick
+from bench import databases, dataset, pages, proc, quiz_flow, server, targets, yardstick
 from bench.client import Connection, login
 from bench.report import Row, summary, table
 from bench.settings import TRAINEE_PASSWORD, Settings
@@ -39,8 +39,9 @@ def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def app_env(workdir: Path) -> dict[str, str]:
-    """The ``make run`` environment pointed at a throw-away instance dir and database."""
+def app_env(workdir: Path, database_url: str | None = None) -> dict[str, str]:
+    """The ``make run`` environment pointed at a throw-away instance dir and database (SQLite
+    there unless ``database_url`` names another)."""
     instance = workdir / "instance"
     instance.mkdir(exist_ok=True)
     env = {key: value for key, value in os.environ.items() if key != "CERT_SIGNING_KEY_PEM"}
@@ -48,7 +49,7 @@ def app_env(workdir: Path) -> dict[str, str]:
         "APP_ENV": "development",
         "FLASK_APP": "wsgi",
         "INSTANCE_PATH": str(instance),
-        "DATABASE_URL": f"sqlite:///{instance / 'training.sqlite'}",
+        "DATABASE_URL": database_url or f"sqlite:///{instance / 'training.sqlite'}",
         "CERT_SIGNING_KEY_PATH": str(instance / "certificate_signing_key.pem"),
         "RATELIMIT_STORAGE_URI": "memory://",
         # the simulated trainees all log in from 127.0.0.1: the per-address limit stays on
@@ -100,11 +101,26 @@ def run_flow(base_url: str, data: dataset.Dataset, accounts: list[dict], setting
                             timeout=settings.flow_warmup + settings.flow_duration + 300)
 
 
-def measure_app(settings: Settings, tool: pages.LoadTool, workdir: Path, yard: Callable[[], dict]) -> dict:
-    """Seed, serve the app, log the trainees in, run the page scenarios and the quiz flow, with
-    the yardstick (``yard()``) measured between them: each ratio uses the yardstick runs on
-    either side of its scenario, so a neighbour's load on the machine hits both alike."""
-    env = app_env(workdir)
+def run_open_loop(base_url: str, data: dataset.Dataset, accounts: list[dict], settings: Settings, workdir: Path,
+                  rate: float) -> dict:
+    """The quiz flow at a fixed arrival rate (bench/open_loop.py), in its own process."""
+    plan = {"base_url": base_url, "quiz_id": data.quiz_id, "accounts": accounts, "answer_key": data.answer_key,
+            "procs": settings.flow_procs, "rate": rate, "warmup": settings.flow_warmup,
+            "duration": settings.flow_duration}
+    plan_file = workdir / "open-plan.json"
+    plan_file.write_text(json.dumps(plan))
+    return proc.python_json("bench.open_loop", [str(plan_file)],
+                            timeout=settings.flow_warmup + settings.flow_duration + 300)
+
+
+def measure_app(settings: Settings, tool: pages.LoadTool, workdir: Path, yard: Callable[[], dict],
+                database: str) -> dict:
+    """Seed, serve the app, log the trainees in, run the page scenarios and the quiz flow (closed
+    loop, then open loop), with the yardstick (``yard()``) measured between them: each ratio uses
+    the yardstick runs on either side of its scenario, so a neighbour's load hits both alike."""
+    workdir.mkdir(exist_ok=True)
+    env = app_env(workdir, databases.url_for(database, str(workdir / "instance")))
+    log(f"[{database}] database {env['DATABASE_URL']}")
     log(f"seeding a throw-away database with {settings.trainees} trainees ...")
     data = dataset.build(env, settings.trainees)
     with server.serve("wsgi:app", env, workdir, name="app", workers=settings.workers,
@@ -114,7 +130,7 @@ def measure_app(settings: Settings, tool: pages.LoadTool, workdir: Path, yard: C
         cookies = ["; ".join(f"{k}={v}" for k, v in a["cookies"].items()) for a in accounts]
         lesson = f"/courses/{data.course_slug}/lessons/{data.lesson_id}"
         course = f"/courses/{data.course_slug}"
-        pages.check_page(app.base_url, lesson, cookies[0], "Mark as complete")
+        pages.check_page(app.base_url, lesson, cookies[0], "Completed")
         pages.check_page(app.base_url, course, cookies[0], "Course progress")
         yards = [yard()]
         log(f"lesson page {lesson} ...")
@@ -135,12 +151,18 @@ def measure_app(settings: Settings, tool: pages.LoadTool, workdir: Path, yard: C
         done = len(flow["completed_ids"])  # warm-up and tail included, like the CPU they used
         flow["cpu_ms"] = 1000 * (app.cpu_seconds() - cpu_before) / done if done else float("nan")
         log(f"quiz attempt flow: {flow['attempts_per_s']:.1f} attempts/s, {flow['errors']} errors")
+        yards.append(yard())
+        rate = targets.OPEN_LOOP_RATIO * yards[-1]["rps"]
+        log(f"quiz attempt flow, open loop: {rate:.1f} arrivals/s ({targets.OPEN_LOOP_RATIO}x the yardstick) ...")
+        open_flow = run_open_loop(app.base_url, data, accounts, settings, workdir, rate)
+        app.check_alive("the open-loop quiz flow")
+        log(f"open loop: {open_flow['attempts_per_s']:.1f} attempts/s, {open_flow['errors']} errors")
         worker_peak = app.peak_worker_rss_mb()
         yards.append(yard())
-    check = quiz_flow.verify_attempts(env["DATABASE_URL"].removeprefix("sqlite:///"), flow["completed_ids"],
+    check = quiz_flow.verify_attempts(env["DATABASE_URL"], flow["completed_ids"] + open_flow["completed_ids"],
                                       dataset.EMAIL_PATTERN)
-    return {"lesson": lesson_figures, "course": course_figures, "flow": flow, "check": check,
-            "worker_peak": worker_peak, "yards": yards}
+    return {"lesson": lesson_figures, "course": course_figures, "flow": flow, "open": open_flow, "check": check,
+            "worker_peak": worker_peak, "yards": yards, "database": database}
 
 
 class Stages:
@@ -175,30 +197,36 @@ def run(settings: Settings, workdir: Path, stages: Stages) -> list[Row]:
             log(f"yardstick: {figures['rps']:.0f} req/s, {figures['cpu_ms']:.2f} ms server CPU per request")
             return figures
 
-        app = stages.run("app scenarios", lambda: measure_app(settings, tool, workdir, yard))
-    log(f"CE export of {settings.export_rows:,} certificates (bench.export_bench) ...")
-    export_dir = workdir / "export"
-    export_dir.mkdir()
-    export = stages.run("CE export", lambda: proc.python_json(
-        "bench.export_stage", [str(settings.export_rows)], env=app_env(export_dir), timeout=1800))
-    if export and export.get("status") == "ok":
-        log(f"export_bench returned keys: {', '.join(export['result'])}")
+        apps = [stages.run(f"app scenarios ({name})",
+                           lambda name=name: measure_app(settings, tool, workdir / name, yard, name))
+                for name in databases.wanted()]
+    exports = []
+    for app in [a for a in apps if a]:
+        name = app["database"]
+        log(f"[{name}] CE export of {settings.export_rows:,} certificates (bench.export_bench) ...")
+        export_dir = workdir / name / "export"
+        export_dir.mkdir(parents=True)
+        env = app_env(export_dir)
+        if name == "postgresql":
+            env["BENCH_EXPORT_DATABASE_URL"] = databases.postgresql_url()
+        export = stages.run(f"CE export ({name})", lambda env=env: proc.python_json(
+            "bench.export_stage", [str(settings.export_rows)], env=env, timeout=1800))
+        if export and export.get("status") == "ok":
+            log(f"export_bench returned keys: {', '.join(export['result'])}")
+        exports.append((app, export))
     log(f"certificate PDF: {settings.pdf_renders} renders after {settings.pdf_warmup} warm-up ...")
     pdf = stages.run("certificate PDF", lambda: proc.python_json(
         "bench.pdf_bench", [str(settings.pdf_renders), str(settings.pdf_warmup)], env=app_env(workdir), timeout=600))
     rows: list[Row] = []
-    if app:
-        yards = app["yards"]
-        rows += targets.yardstick_rows(yards, tool.note)
-        rows += targets.page_rows("lesson page", app["lesson"], targets.mean_yard(yards[0:2]), targets.LESSON_RATIO)
-        rows += targets.page_rows("course page", app["course"], targets.mean_yard(yards[1:3]), None)
-        rows += targets.quiz_rows(app["flow"], app["check"], targets.mean_yard(yards[2:4]))
-        rows.append(Row("app server", "worker peak RSS", app["worker_peak"], "MB",
-                        note="largest gunicorn worker, logins included (info)"))
-    if export:
-        rows += targets.export_rows(export)
-    if pdf:
-        rows += targets.pdf_rows(pdf)
+    all_yards = [y for app in apps if app for y in app["yards"]]
+    if all_yards:
+        rows += targets.yardstick_rows(all_yards, tool.note)
+    for app, export in exports:
+        rows += targets.app_rows(app)
+        if export:
+            rows += targets.export_rows(export, targets.mean_yard(app["yards"]), app["database"])
+    if pdf and all_yards:
+        rows += targets.pdf_rows(pdf, targets.mean_yard(all_yards))
     return rows + stages.failed
 
 

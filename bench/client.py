@@ -65,9 +65,10 @@ class Connection:
             self._conn.close()
             self._conn = None
 
-    def request(self, jar: CookieJar, method: str, path: str, form: dict | list | None = None) -> Reply:
+    def request(self, jar: CookieJar, method: str, path: str, form: dict | list | None = None,
+                accept: str = "text/html") -> Reply:
         """Send one request and read the whole reply; ``seconds`` covers send to last byte."""
-        headers = {"Accept": "text/html", "Host": f"{self.host}:{self.port}"}
+        headers = {"Accept": accept, "Host": f"{self.host}:{self.port}"}
         if jar.cookies:
             headers["Cookie"] = jar.header()
         body = None

@@ -220,7 +220,8 @@ def download_export(browser: Browser) -> tuple[int, int, float]:
 def run(rows: int = 100_000) -> dict:
     """Build, serve, export once; return the figures (see ``report``)."""
     with tempfile.TemporaryDirectory(prefix="dn-export-bench-") as tmp:
-        url = f"sqlite:///{tmp}/bench.sqlite"
+        # the orchestrator passes a fresh PostgreSQL database for its PostgreSQL run
+        url = os.environ.get("BENCH_EXPORT_DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite"
         began = time.perf_counter()
         build_database(url, rows)
         build_seconds = time.perf_counter() - began

@@ -13,9 +13,10 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from quizzes.grading import InvalidAnswer, parse_answer, score_fraction
 from quizzes.models import Attempt, Question, Quiz, Response
@@ -110,15 +111,17 @@ def start_attempt(quiz: Quiz, user, *, rng: random.Random | None = None) -> Atte
     deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
     attempt = Attempt(quiz_id=quiz.id, user_id=user.id, number=used + 1, started_at=now,
                       deadline=deadline, layout=layout)
-    attempt.responses = [
-        Response(question_id=entry["question_id"], position=index)
-        for index, entry in enumerate(layout, start=1)
-    ]
     try:
         with db.session.begin_nested():
             db.session.add(attempt)
     except IntegrityError as err:  # a concurrent start took this number or opened an attempt
         raise QuizError("Another attempt was started at the same moment; open the quiz again.") from err
+    # one executemany for the empty responses, however many questions (the ORM would insert
+    # them one by one to read each new id back)
+    db.session.execute(insert(Response), [
+        {"attempt_id": attempt.id, "question_id": entry["question_id"], "position": index}
+        for index, entry in enumerate(layout, start=1)
+    ])
     return attempt
 
 
@@ -182,16 +185,25 @@ def save_answers(attempt: Attempt, form: Mapping[str, list[str]]) -> int:
         except InvalidAnswer as err:
             errors[question_id] = str(err)
     now = current_time()
-    changed = 0
-    for question_id, answer in parsed.items():
-        response = by_question[question_id]
-        if response.answer != answer:
-            response.answer = answer
-            response.saved_at = now
-            changed += 1
+    changed = [{"id": by_question[question_id].id, "answer": answer, "saved_at": now}
+               for question_id, answer in parsed.items() if by_question[question_id].answer != answer]
+    _store(Response, changed, [by_question[question_id] for question_id in parsed
+                               if by_question[question_id].answer != parsed[question_id]])
     if errors:
-        raise AnswerErrors(errors, changed)
-    return changed
+        raise AnswerErrors(errors, len(changed))
+    return len(changed)
+
+
+def _store(model, rows: list[dict], objects: list) -> None:
+    """Write ``rows`` (primary key and new values) in one executemany, and show the values on
+    the loaded ``objects`` (same order) as already stored: a flush would write them row by row."""
+    if not rows:
+        return
+    db.session.execute(update(model), rows)
+    for row, obj in zip(rows, objects, strict=True):
+        for key, value in row.items():
+            if key != "id":
+                set_committed_value(obj, key, value)
 
 
 def _lock_open_attempt(attempt: Attempt) -> bool:
@@ -237,10 +249,12 @@ def submit_attempt(attempt: Attempt, *, by: str = "trainee") -> bool:
     if claimed != 1:
         db.session.refresh(attempt)
         return False
-    attempt.submitted_at, attempt.submitted_by = now, by
+    set_committed_value(attempt, "submitted_at", now)  # written by the claim above
+    set_committed_value(attempt, "submitted_by", by)
     # grade what is stored now: a save that held the lock before this claim has committed since
     db.session.scalars(
-        select(Response).where(Response.attempt_id == attempt.id).execution_options(populate_existing=True)
+        select(Response).where(Response.attempt_id == attempt.id)
+        .options(selectinload(Response.question)).execution_options(populate_existing=True)
     ).all()
     grade_attempt(attempt)
     record_event(
@@ -254,16 +268,26 @@ def submit_attempt(attempt: Attempt, *, by: str = "trainee") -> bool:
 
 
 def grade_attempt(attempt: Attempt) -> None:
-    """Score every response against its question as it is now, then the attempt's totals."""
+    """Score every response against its question as it is now (stored in one statement), then
+    the attempt's totals."""
+    rows = []
     for response in attempt.responses:
         question = response.question
         fraction = score_fraction(question.spec(), response.answer)
-        response.fraction = fraction
-        response.score = round(fraction * question.points, 6)
-        response.graded_version = question.version
+        rows.append({"id": response.id, "fraction": fraction, "score": round(fraction * question.points, 6),
+                     "graded_version": question.version})
+    _store(Response, rows, list(attempt.responses))
     total = sum(r.question.points for r in attempt.responses)
     score = sum(r.score or 0 for r in attempt.responses)
     attempt.score = round(score, 6)
     attempt.max_score = round(total, 6)
     attempt.percent = round(100 * score / total, 2) if total else 0.0
     attempt.passed = attempt.percent >= attempt.quiz.pass_mark
+
+
+def close_expired_attempts() -> int:
+    """Submit every open attempt whose time ran out; returns how many (a periodic job and a command)."""
+    open_attempts = db.session.scalars(
+        select(Attempt).where(Attempt.submitted_at.is_(None), Attempt.deadline.is_not(None))
+    ).all()
+    return sum(close_if_expired(attempt) for attempt in open_attempts)

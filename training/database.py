@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from datetime import UTC, datetime
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 
 from training.extensions import db
@@ -16,13 +16,37 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+#: requests that may write; their transactions take SQLite's write lock when they begin
+WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
 def configure_database(app: Flask) -> None:
-    """Turn on WAL and a busy timeout for SQLite so several server workers can share it."""
+    """Turn on WAL and a busy timeout for SQLite so several server workers can share it, and
+    let the transactions of writing requests begin IMMEDIATE."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
     with app.app_context():
         engine = db.engine
     event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", _sqlite_begin)
+
+
+def _sqlite_begin(connection) -> None:
+    """``BEGIN IMMEDIATE`` in a request that writes, plain ``BEGIN`` otherwise.
+
+    A deferred transaction that reads, then writes, cannot wait for the write lock: if another
+    worker committed in between, SQLite refuses the upgrade at once (the busy handler cannot
+    help), and a writer that does wait sleeps in growing steps. Taking the write lock at BEGIN
+    makes writers queue in order on the busy handler, once, before they read; readers (GET)
+    never take it and WAL lets them run beside the writer. Everything else keeps the driver's
+    own deferred BEGIN before the first write (reads between writes see the latest commit).
+    """
+    raw = connection.connection.driver_connection
+    if has_request_context() and request.method in WRITING_METHODS:
+        raw.isolation_level = None  # no implicit BEGIN from the driver: ours comes first
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        raw.isolation_level = ""  # the driver's default: a deferred BEGIN before the first write
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -79,7 +79,7 @@ def build_world(db) -> World:
     db.session.add(Enrolment(user_id=trainee.id, course_id=finished.id))
     db.session.commit()
     finish_online(trainee, finished)
-    sign_off(instructor, trainee, finished)
+    workshop = sign_off(instructor, trainee, finished)
     certificate = db.session.scalar(select(Certificate).where(Certificate.user_id == trainee.id))
     token, _raw = create_token(auditor, "Board export")
     question = db.session.scalar(select(Question).where(Question.module_id == module.id).order_by(Question.id))
@@ -91,7 +91,7 @@ def build_world(db) -> World:
         table_lesson_id=table_lesson.id, quiz_id=quiz.id, graded_attempt_id=graded.id,
         open_attempt_id=open_attempt.id, trainee_id=trainee.id, certificate_id=certificate.id,
         serial=certificate.serial, code=certificate.verification_code, question_id=question.id,
-        finished_id=finished.id, token_id=token.id,
+        finished_id=finished.id, token_id=token.id, workshop_id=workshop.id,
     )
     return world
 
@@ -100,6 +100,7 @@ def build_world(db) -> World:
 PAGES: dict[str, list[str]] = {
     "anonymous": [
         "/", "/login", "/register", "/verify", "/verify/{code}", "/catalogue", "/catalogue/{slug}",
+        "/password/forgot", "/email/verify/resend",
     ],
     "trainee": [
         "/dashboard", "/courses/", "/catalogue/{slug}", "/courses/{slug}", "/courses/{slug}/lessons/{lesson_id}",
@@ -107,6 +108,8 @@ PAGES: dict[str, list[str]] = {
         "/quizzes/attempts/{open_attempt_id}", "/quizzes/attempts/{open_attempt_id}/summary",
         "/quizzes/attempts/{graded_attempt_id}/result",
         "/certificates", "/account", "/account/password", "/verify/{code}",
+        "/account/email", "/account/notifications", "/account/data", "/practical/",
+        "/practical/courses/{finished_id}/skills", "/practical/courses/{finished_id}/supervised", "/practise",
     ],
     "instructor": [
         "/courses/", "/courses/{slug}", "/author/", "/author/courses/new", "/author/courses/{course_id}",
@@ -121,16 +124,20 @@ PAGES: dict[str, list[str]] = {
         "/author/quizzes/modules/{module_id}/questions/new/matching",
         "/author/quizzes/{quiz_id}/preview", "/author/quizzes/{quiz_id}/attempts",
         "/author/quizzes/attempts/{graded_attempt_id}", "/author/quizzes/{quiz_id}/statistics",
-        "/cohorts", "/cohorts/{course_id}", "/cohorts/{course_id}/trainees/{trainee_id}/signoff",
+        "/cohorts", "/cohorts/{course_id}", "/practical/", "/practical/workshops/{workshop_id}",
+        "/practical/workshops/{workshop_id}/trainees/{trainee_id}/assess",
+        "/practical/courses/{finished_id}/workshops/new",
+        "/author/courses/{course_id}/approvals",
         "/author/lessons/{table_lesson_id}/delete/confirm", "/author/modules/{module_id}/delete/confirm",
     ],
     "auditor": [
         "/records/certificates", "/records/audit", "/records/tokens", "/records/trainees",
         "/records/trainees/{trainee_id}", "/records/tokens/{token_id}/revoke/confirm",
+        "/records/rosters", "/records/rosters/deadlines", "/practise/trainees/{trainee_id}",
     ],
     "admin": [
         "/admin/users", "/admin/users/new", "/admin/users/{trainee_id}", "/admin/certificates",
         "/admin/certificates/{certificate_id}", "/admin/users/{trainee_id}/active/confirm",
-        "/admin/certificates/{certificate_id}/revoke/confirm",
+        "/admin/certificates/{certificate_id}/revoke/confirm", "/admin/certificates/rules/{finished_id}",
     ],
 }

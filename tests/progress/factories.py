@@ -7,7 +7,7 @@ certificate event handlers run exactly as they do behind the real pages.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from itertools import count
 
@@ -17,9 +17,9 @@ from modules.models import Course, Enrolment, Lesson, Module
 from modules.services import complete_lesson
 from quizzes.models import Attempt, Quiz
 from quizzes.signals import attempt_graded
+from tests.practical.factories import attend_and_assess
 from training.certificates.models import Certificate
 from training.extensions import db
-from training.progress.services import record_signoff
 
 CHECKLIST = ["Clean needle technique", "Palpation of a taut band", "Safe patient positioning"]
 _codes = count(1)
@@ -106,15 +106,11 @@ def pass_quizzes(user, course: Course, quizzes: list[Quiz] | None = None) -> Non
 
 def sign_off(instructor, trainee, course: Course, *, outcome: str = "pass",
              hours: str | None = None, skills: list[str] | None = None, **extra):
-    signoff = record_signoff(
-        instructor=instructor, trainee=trainee, course=course,
-        evaluated_on=extra.pop("evaluated_on", date(2026, 1, 10)),
-        hours=Decimal(hours if hours is not None else course.practical_hours),
-        skills=list(course.signoff_checklist) if skills is None else skills,
-        outcome=outcome, notes=extra.pop("notes", ""),
-    )
-    db.session.commit()
-    return signoff
+    """The practical done: attendance for ``hours`` and every rubric skill assessed competent
+    ("pass") or not yet, through the practical's real services (which replaced the sign-off)."""
+    extra.pop("evaluated_on", None)
+    return attend_and_assess(instructor, trainee, course, hours=hours, competent=outcome == "pass",
+                             skills=skills, notes=extra.pop("notes", ""))
 
 
 def certificates_of(user, course: Course | None = None) -> list[Certificate]:

@@ -10,12 +10,14 @@ from sqlalchemy import select
 from modules.content_loader import seed_content
 from modules.models import Course
 from quizzes.content_loader import seed_quizzes
+from training.practical.content_loader import seed_rubrics
 
 
 @pytest.fixture
 def shipped(db) -> Course:
     seed_content()
     seed_quizzes()
+    seed_rubrics()
     db.session.commit()
     return db.session.scalar(select(Course).where(Course.slug == "dry-needling-level-1"))
 
@@ -33,7 +35,7 @@ def test_anyone_reads_the_course_page_before_registering(client, shipped):
     assert str(escape(f"Module 2: {second.title}")) in html and str(escape(second.lessons[1].title)) in html
     assert "Quiz: pass mark 80%, 3 attempts, 20 minutes." in html
     assert "A current licence as a physical therapist" in html  # prerequisites
-    assert "Sharps handling and disposal" in html  # the practical checklist
+    assert "Sharps handling and disposal" in html  # the practical's rubric
     assert 'href="/register"' in html
     assert client.get("/catalogue").status_code == 200
 

@@ -30,10 +30,15 @@ def record_event(
     details = dict(details or {})
     if has_request_context() and "ip" not in details:
         details["ip"] = request.remote_addr or ""
-    _ensure_head()
     head = AuditHead.id == HEAD_ID
-    db.session.execute(update(AuditHead).where(head).values(seq=AuditHead.seq + 1))
-    seq, prev_hash = db.session.execute(select(AuditHead.seq, AuditHead.hash).where(head)).one()
+    # one statement takes the lock, moves the head on and reads it (the previous entry's hash)
+    advance = (update(AuditHead).where(head).values(seq=AuditHead.seq + 1)
+               .returning(AuditHead.seq, AuditHead.hash).execution_options(synchronize_session=False))
+    row = db.session.execute(advance).first()
+    if row is None:  # an empty database: the head row is made once, then moved on
+        _ensure_head()
+        row = db.session.execute(advance).one()
+    seq, prev_hash = row
     at = utcnow().replace(microsecond=0)
     actor_label = actor.email if actor is not None else "system"
     digest = entry_hash(prev_hash, seq, at.isoformat(), actor_label, action, subject, details)
@@ -49,7 +54,8 @@ def record_event(
         hash=digest,
     )
     db.session.add(entry)
-    db.session.execute(update(AuditHead).where(head).values(hash=digest))
+    db.session.execute(update(AuditHead).where(head).values(hash=digest)
+                       .execution_options(synchronize_session=False))
     db.session.flush()
     return entry
 

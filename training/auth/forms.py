@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     PasswordField,
     SelectField,
@@ -12,11 +15,12 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from training.auth.passwords import MAX_LENGTH
 from training.auth.roles import PROFESSION_LABELS, Role
+from training.timezones import zone_choices
 
 PROFESSION_CHOICES = [(p.value, label) for p, label in PROFESSION_LABELS.items()]
 ROLE_CHOICES = [(r.value, r.value.capitalize()) for r in Role]
@@ -42,8 +46,35 @@ def _password_field(label: str = "Password") -> PasswordField:
     )
 
 
-class LicenseFieldsMixin:
-    name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
+class NameFieldsMixin:
+    given_names = StringField(
+        "Given name(s)", validators=[DataRequired(message="Enter your given name(s)."), Length(max=120)],
+        description="First and middle names, as on your license.",
+    )
+    family_name = StringField(
+        "Family name", validators=[Optional(), Length(max=120)],
+        description="Leave empty if you have only one name.",
+    )
+    name = StringField(
+        "Name on certificates", validators=[Optional(), Length(max=120)],
+        description="Printed on your certificates; leave empty to use your given and family names.",
+    )
+    time_zone = SelectField(
+        "Time zone", choices=zone_choices, validators=[DataRequired()], default="UTC",
+        description="Dates and times are shown in this zone.",
+    )
+
+    def name_values(self) -> dict:
+        given, family = self.given_names.data.strip(), (self.family_name.data or "").strip()
+        return {
+            "given_names": given,
+            "family_name": family,
+            "name": (self.name.data or "").strip() or f"{given} {family}".strip(),
+            "time_zone": self.time_zone.data,
+        }
+
+
+class LicenseFieldsMixin(NameFieldsMixin):
     profession = SelectField("Profession", choices=PROFESSION_CHOICES, validators=[DataRequired()])
     license_number = StringField(
         "License number",
@@ -72,7 +103,15 @@ class RegistrationForm(LicenseFieldsMixin, FlaskForm):
 
 
 class ProfileForm(LicenseFieldsMixin, FlaskForm):
+    licensed_since = DateField(
+        "License first issued on", validators=[Optional()],
+        description="The date your license was first issued; some states ask for years of licensed practice.",
+    )
     submit = SubmitField("Save profile")
+
+    def validate_licensed_since(self, field) -> None:
+        if field.data and not date(1940, 1, 1) <= field.data <= date.today():
+            raise ValidationError("Enter a date in the past, as printed on your license.")
 
     def __init__(self, *args, require_license: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,10 +122,15 @@ class ProfileForm(LicenseFieldsMixin, FlaskForm):
             self.profession.choices = [("", "—"), *PROFESSION_CHOICES]
 
     def apply_to(self, user) -> None:
-        user.name = self.name.data.strip()
+        from training.database import utcnow
+
+        for key, value in self.name_values().items():
+            setattr(user, key, value)
+        user.names_confirmed_at = utcnow()
         user.profession = self.profession.data or None
         user.license_number = (self.license_number.data or "").strip() or None
         user.license_state = (self.license_state.data or "").strip() or None
+        user.licensed_since = self.licensed_since.data
 
 
 class ChangePasswordForm(FlaskForm):
@@ -117,3 +161,30 @@ class RolesForm(FlaskForm):
 class ActiveForm(FlaskForm):
     active = BooleanField("Active")
     submit = SubmitField("Apply")
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = _email_field()
+    submit = SubmitField("Send me a reset link")
+
+
+class ResendVerificationForm(FlaskForm):
+    email = _email_field()
+    submit = SubmitField("Send the confirmation link again")
+
+
+class ResetPasswordForm(FlaskForm):
+    password = _password_field("New password")
+    confirm = PasswordField(
+        "Repeat new password", validators=[InputRequired(), EqualTo("password", "The passwords differ.")]
+    )
+    submit = SubmitField("Set new password")
+
+
+class ChangeEmailForm(FlaskForm):
+    email = EmailField(
+        "New email address",
+        validators=[DataRequired(), Length(max=254), Email(message="Enter a valid email address.")],
+    )
+    current_password = PasswordField("Current password", validators=[InputRequired()])
+    submit = SubmitField("Send a confirmation link")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import func, select
 
 from training.audit import record_event
 from training.auth.models import User, UserRole
 from training.auth.passwords import hash_password, password_problems, verify_password
 from training.auth.roles import Role
+from training.database import utcnow
 from training.extensions import db
 
 
@@ -19,16 +18,6 @@ class AccountError(ValueError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
-
-
-@dataclass
-class Registration:
-    email: str
-    name: str
-    password: str
-    profession: str
-    license_number: str
-    license_state: str
 
 
 def normalize_email(email: str) -> str:
@@ -51,29 +40,59 @@ def check_password_allowed(password: str, *, email: str = "", name: str = "") ->
         raise AccountError(problems[0], field="password")
 
 
+def suggest_name_parts(name: str) -> tuple[str, str]:
+    """A guess at (given names, family name) from one free-text name: the last word is the family name.
+
+    Only ever a suggestion the person confirms; names do not split reliably ("de la Cruz").
+    """
+    words = name.split()
+    if len(words) < 2:
+        return " ".join(words), ""
+    return " ".join(words[:-1]), words[-1]
+
+
 def create_user(
     *,
     email: str,
-    name: str,
     password: str,
     roles: set[str],
+    name: str = "",
+    given_names: str | None = None,
+    family_name: str | None = None,
+    time_zone: str = "UTC",
     profession: str | None = None,
     license_number: str | None = None,
     license_state: str | None = None,
     check_strength: bool = True,
+    verified: bool = True,
 ) -> User:
-    """Create a user with ``roles``; checks uniqueness and password strength first."""
+    """Create a user with ``roles``; checks uniqueness and password strength first.
+
+    ``name`` is the print name (defaults to given + family names); without ``given_names``
+    the parts are suggested from ``name`` and left for the person to confirm. ``verified``
+    is False for self-registration and admin-created accounts, which confirm their address.
+    """
     email = normalize_email(email)
     unknown = set(roles) - {r.value for r in Role}
     if unknown or not roles:
         raise AccountError(f"Unknown role: {', '.join(sorted(unknown)) or 'none given'}.", "roles")
     if email_taken(email):
         raise AccountError("An account with this email already exists.", field="email")
+    confirmed = given_names is not None
+    if given_names is None:
+        given_names, family_name = suggest_name_parts(name)
+    given_names, family_name = given_names.strip(), (family_name or "").strip()
+    name = name.strip() or f"{given_names} {family_name}".strip()
     if check_strength:
         check_password_allowed(password, email=email, name=name)
+    now = utcnow()
     user = User(
         email=email,
-        name=name.strip(),
+        name=name,
+        given_names=given_names,
+        family_name=family_name,
+        names_confirmed_at=now if confirmed else None,
+        time_zone=time_zone,
         password_hash=hash_password(password),
         profession=profession or None,
         license_number=(license_number or "").strip() or None,
@@ -82,21 +101,9 @@ def create_user(
     user.role_rows = [UserRole(role=r) for r in sorted(roles)]
     db.session.add(user)
     db.session.flush()
-    return user
-
-
-def register_trainee(reg: Registration) -> User:
-    """Self-registration: always and only the trainee role."""
-    user = create_user(
-        email=reg.email,
-        name=reg.name,
-        password=reg.password,
-        roles={Role.TRAINEE.value},
-        profession=reg.profession,
-        license_number=reg.license_number,
-        license_state=reg.license_state,
-    )
-    record_event("user.registered", f"user:{user.id}", {"email": user.email}, actor=user)
+    if not verified:  # after the insert: the column's default would turn an explicit None into "now"
+        user.email_verified_at = None
+        db.session.flush()
     return user
 
 
@@ -153,3 +160,26 @@ def set_active(user: User, active: bool, *, by: User | None = None) -> None:
     user.active = active
     end_sessions(user)
     record_event("user.deactivated" if not active else "user.reactivated", f"user:{user.id}", actor=by)
+
+
+PROFILE_FIELDS = ("name", "profession", "license_number", "license_state", "licensed_since",
+                  "given_names", "family_name", "time_zone")
+
+
+def record_profile_change(user: User, before: dict) -> None:
+    """Audit what a profile save changed (license details feed jurisdiction evaluations)."""
+    changes = {}
+    for name in PROFILE_FIELDS:
+        old, new = before.get(name), getattr(user, name)
+        if old != new:
+            changes[name] = [_plain(old), _plain(new)]
+    if changes:
+        record_event("account.profile_changed", f"user:{user.id}", {"changes": changes}, actor=user)
+
+
+def profile_values(user: User) -> dict:
+    return {name: getattr(user, name) for name in PROFILE_FIELDS}
+
+
+def _plain(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
