@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -106,6 +107,11 @@ class Config:
     QUIZ_GRACE_SECONDS = int(os.environ.get("QUIZ_GRACE_SECONDS", "30"))
     #: hashed, compressed static files written by `flask static build`, served by WhiteNoise
     STATIC_BUILD_DIR = os.environ.get("STATIC_BUILD_DIR", str(INSTANCE_DIR / "static-build"))
+    #: where media library files are kept (content-addressed); the instance folder by default
+    MEDIA_ROOT = os.environ.get("MEDIA_ROOT", "")
+    #: largest image upload in bytes, and largest image in pixels (width x height)
+    MEDIA_MAX_BYTES = int(os.environ.get("MEDIA_MAX_BYTES", 2 * 1024 * 1024))
+    MEDIA_MAX_PIXELS = int(os.environ.get("MEDIA_MAX_PIXELS", 25_000_000))
 
     #: the job queue: sqlite:///path (one machine), redis://host:port/db (several) or memory://
     JOBS_URL = os.environ.get("JOBS_URL") or (
@@ -156,6 +162,10 @@ class TestingConfig(Config):
     STATIC_BUILD_DIR = ""  # source files under their own names; tests that build pass a folder
     JOBS_URL = "memory://"
     MAIL_BACKEND = "file"
+    #: media files of a test run go to a temporary folder, never into instance/
+    MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT") or os.path.join(
+        tempfile.gettempdir(), f"dn-test-media-{os.getpid()}"
+    )
 
 
 class ProductionConfig(Config):

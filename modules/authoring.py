@@ -19,6 +19,8 @@ from modules.services import (
     ContentError,
     delete_lesson,
     delete_module,
+    objective_lines,
+    parse_objective_lines,
     place,
     save_course,
     save_lesson,
@@ -171,17 +173,18 @@ def new_module(course_id: int):
 def module(module_id: int):
     module = db.get_or_404(Module, module_id)
     form = ModuleForm(obj=module)
-    if not form.is_submitted():  # one objective per line, not the list's repr
-        form.objectives.data = "\n".join(module.objectives or [])
+    if not form.is_submitted():
+        form.objectives.data = objective_lines(module)
     return _edit_module(form, module.course, module)
 
 
 def _edit_module(form: ModuleForm, course: Course, module: Module | None):
     if form.validate_on_submit():
         try:
+            ids, texts = parse_objective_lines(lines(form.objectives.data))
             saved = save_module(
                 course, module or Module(), title=form.title.data, slug=form.slug.data,
-                objectives=lines(form.objectives.data), intro=form.intro.data or "",
+                objectives=texts, objective_ids=ids, intro=form.intro.data or "",
                 published=form.published.data,
             )
             db.session.commit()

@@ -15,6 +15,8 @@ from pathlib import Path
 import yaml
 from frontmatter import YAMLHandler
 
+from modules.content_parts import FIGURES_DIR, lesson_figures, read_objectives
+
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_TITLE = 200
 MAX_SLUG = 80
@@ -29,8 +31,6 @@ COURSE_OPTIONAL_KEYS = {"final_exam", "prerequisites", "signoff_checklist"}
 MODULE_KEYS = {"title", "slug", "objectives"}
 MODULE_OPTIONAL_KEYS = {"quiz"}
 LESSON_KEYS = {"title", "slug", "minutes"}
-#: the course folder's lesson images; not a module
-FIGURES_DIR = "figures"
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,8 @@ class LessonSpec:
     title: str
     minutes: int
     body: str
+    #: the figure files the body shows: as written (``figures/x.svg``) -> the file
+    figures: dict[str, Path] = field(default_factory=dict)
 
 
 @dataclass
@@ -61,6 +63,8 @@ class ModuleSpec:
     objectives: list[str]
     intro: str
     lessons: list[LessonSpec] = field(default_factory=list)
+    #: ids of ``objectives`` by position (``o1``, ``o2``... unless the file names them)
+    objective_ids: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -157,42 +161,6 @@ class _Reader:
             self.problem(name, key, "must list at least one item")
         return [v.strip() for v in value]
 
-    def objectives(self, meta: dict, name: str) -> list[str]:
-        """Objective texts; each item is text or an ``{id, text}`` mapping (ids unique, slug-shaped).
-
-        The ids let questions name the objectives they examine; the module keeps the texts.
-        """
-        value = meta.get("objectives")
-        if "objectives" not in meta:
-            return []
-        if not isinstance(value, list):
-            self.problem(name, "objectives", "must be a list of non-empty text items or "
-                                             "{id, text} mappings")
-            return []
-        if not value:
-            self.problem(name, "objectives", "must list at least one item")
-            return []
-        texts, ids = [], set()
-        for item in value:
-            if isinstance(item, dict):
-                ident, text = item.get("id"), item.get("text")
-                if set(item) != {"id", "text"} or not isinstance(ident, str) or not SLUG.match(ident) \
-                        or not isinstance(text, str) or not text.strip():
-                    self.problem(name, "objectives", "each mapping needs exactly a slug-shaped 'id' "
-                                                     "and a non-empty 'text'")
-                    return []
-                if ident in ids:
-                    self.problem(name, "objectives", f"the id '{ident}' is used twice")
-                ids.add(ident)
-                texts.append(text.strip())
-            elif isinstance(item, str) and item.strip():
-                texts.append(item.strip())
-            else:
-                self.problem(name, "objectives", "must be a list of non-empty text items or "
-                                                 "{id, text} mappings")
-                return []
-        return texts
-
     def number(self, meta: dict, name: str, key: str, low: float, high: float, *, whole: bool):
         value = meta.get(key)
         if key not in meta:
@@ -241,6 +209,8 @@ def read_course_dir(path: Path) -> tuple[CourseSpec | None, list[Problem]]:
         signoff_checklist=checklist,
         prerequisites=reader.text_list(meta, name, "prerequisites", allow_empty=True),
     )
+    if "final_exam" in meta and not isinstance(meta["final_exam"], dict):
+        reader.problem(name, "final_exam", "must be a mapping of examination settings")
     folders = sorted(p for p in path.iterdir()
                      if p.is_dir() and not p.name.startswith((".", "_")) and p.name != FIGURES_DIR)
     for folder in folders:
@@ -265,9 +235,12 @@ def _read_module(reader: _Reader, folder: Path) -> ModuleSpec | None:
     meta, body = parsed
     if "quiz" in meta and not isinstance(meta["quiz"], dict):
         reader.problem(name, "quiz", "must be a mapping of quiz settings")
+    ids, texts = [], []
+    if "objectives" in meta:
+        ids, texts = read_objectives(meta["objectives"], lambda message: reader.problem(name, "objectives", message))
     module = ModuleSpec(
         file=name, slug=reader.slug(meta, name), title=reader.text(meta, name, "title", MAX_TITLE),
-        objectives=reader.objectives(meta, name), intro=body,
+        objectives=texts, intro=body, objective_ids=ids,
     )
     lesson_files = sorted(p for p in folder.glob("*.md") if p.name != "module.md")
     if not lesson_files:
@@ -292,4 +265,5 @@ def _read_lesson(reader: _Reader, path: Path) -> LessonSpec | None:
     return LessonSpec(
         file=name, slug=reader.slug(meta, name), title=reader.text(meta, name, "title", MAX_TITLE),
         minutes=minutes or 1, body=body,
+        figures=lesson_figures(body, path.parent.parent, lambda message: reader.problem(name, "body", message)),
     )

@@ -18,6 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from modules.content_files import CourseSpec, LessonSpec, ModuleSpec, Problem, read_course_dir
+from modules.media.errors import MediaError
+from modules.media.services import add_asset, media_url
 from modules.models import Course, Lesson, Module
 from modules.services import save_revision, set_course_published, update_contact_hours
 from training.extensions import db
@@ -171,6 +173,7 @@ def _write_course(spec: CourseSpec) -> tuple[Course, LoadSummary]:
         prerequisites=spec.prerequisites,
     )
     summary.course_updated = changed and not summary.course_created
+    db.session.flush()  # the course's id: figures go into its media library
     existing = {m.slug: m for m in course.modules}
     for position, module_spec in enumerate(spec.modules, start=1):
         module = existing.pop(module_spec.slug, None)
@@ -182,7 +185,8 @@ def _write_course(spec: CourseSpec) -> tuple[Course, LoadSummary]:
             summary.modules_updated += 1
         _assign(
             module, position=position, title=module_spec.title,
-            objectives=module_spec.objectives, intro=module_spec.intro, published=True,
+            objectives=module_spec.objectives, objective_ids=module_spec.objective_ids,
+            intro=module_spec.intro, published=True,
         )
         _write_lessons(module, module_spec, summary)
     _retire(sorted(existing.values(), key=lambda m: m.position), len(spec.modules), summary)
@@ -192,14 +196,14 @@ def _write_course(spec: CourseSpec) -> tuple[Course, LoadSummary]:
 
 
 def _module_differs(module: Module, spec: ModuleSpec, position: int) -> bool:
-    return (module.position, module.title, module.objectives, module.intro, module.published) != (
-        position, spec.title, spec.objectives, spec.intro, True
-    )
+    return (module.position, module.title, module.objectives, module.objective_ids, module.intro,
+            module.published) != (position, spec.title, spec.objectives, spec.objective_ids, spec.intro, True)
 
 
 def _write_lessons(module: Module, spec: ModuleSpec, summary: LoadSummary) -> None:
     existing = {lesson.slug: lesson for lesson in module.lessons}
     for position, lesson_spec in enumerate(spec.lessons, start=1):
+        body = import_figures(module.course, lesson_spec)  # before a new lesson is pending
         lesson = existing.pop(lesson_spec.slug, None)
         if lesson is None:
             lesson = Lesson(slug=lesson_spec.slug)
@@ -208,9 +212,25 @@ def _write_lessons(module: Module, spec: ModuleSpec, summary: LoadSummary) -> No
         elif _lesson_differs(lesson, lesson_spec, position):
             summary.lessons_updated += 1
         _assign(lesson, position=position, minutes=lesson_spec.minutes, published=True)
-        if save_revision(lesson, lesson_spec.title, lesson_spec.body, author=None) is not None:
+        if save_revision(lesson, lesson_spec.title, body, author=None) is not None:
             summary.revisions_created += 1
     _retire(sorted(existing.values(), key=lambda x: x.position), len(spec.lessons), summary)
+
+
+def import_figures(course: Course, spec: LessonSpec) -> str:
+    """The lesson text with each ``figures/`` image put in the course library and linked there.
+
+    The files pass the same checks as uploads; the same file loaded again is the same asset,
+    so an unchanged lesson keeps an unchanged text (and gets no new revision).
+    """
+    body = spec.body
+    for src, path in spec.figures.items():
+        try:
+            asset = add_asset(course.id, path.read_bytes(), path.name)
+        except (OSError, MediaError) as err:
+            raise ContentFileError([Problem(spec.file, "body", f"{src}: {err}")]) from err
+        body = body.replace(f"]({src}", f"]({media_url(asset)}")
+    return body
 
 
 def _lesson_differs(lesson: Lesson, spec: LessonSpec, position: int) -> bool:

@@ -6,13 +6,13 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DecimalField,
-    IntegerField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from training.forms import BoundedIntegerField
 from training.validators import finite_number
 
 
@@ -43,7 +43,7 @@ class CourseForm(FlaskForm):
         validators=[finite_number, InputRequired(), NumberRange(min=0, max=500)],
     )
     requires_signoff = BooleanField("Requires an instructor's practical sign-off")
-    seat_time_percent = IntegerField(
+    seat_time_percent = BoundedIntegerField(
         "Seat time before a lesson can be completed (% of its stated minutes)", default=50,
         validators=[Optional(),
                     NumberRange(min=0, max=100, message="Enter a percentage from 0 to 100.")],
@@ -66,6 +66,8 @@ class ModuleForm(FlaskForm):
     objectives = TextAreaField(
         "Learning objectives (one per line)", filters=[unix_newlines], validators=[Optional(), Length(max=5_000)],
         render_kw={"rows": 5},
+        description="Questions and blueprints name objectives by id: o1, o2... by position, or an id "
+                    "you give at the start of the line, as in '[pleura] Protect the pleura'.",
     )
     intro = TextAreaField(
         "Introduction (Markdown)", filters=[unix_newlines], validators=[Optional(), Length(max=20_000)],
@@ -78,7 +80,7 @@ class ModuleForm(FlaskForm):
 class LessonForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     slug = StringField("Slug", validators=[DataRequired(), Length(max=80), SLUG])
-    minutes = IntegerField(
+    minutes = BoundedIntegerField(
         "Estimated minutes", validators=[InputRequired(), NumberRange(min=1, max=600)]
     )
     body = TextAreaField(
@@ -96,7 +98,7 @@ class LessonForm(FlaskForm):
 class MoveForm(FlaskForm):
     """Range checked by ``services.place``, which knows how many siblings there are."""
 
-    position = IntegerField("Position", validators=[InputRequired(message="Give a position.")])
+    position = BoundedIntegerField("Position", validators=[InputRequired(message="Give a position.")])
     submit = SubmitField("Move")
 
 

@@ -73,6 +73,8 @@ class Module(db.Model):
     slug: Mapped[str] = mapped_column(String(80))
     title: Mapped[str] = mapped_column(String(200))
     objectives: Mapped[list] = mapped_column(JSON, default=list)
+    #: stable ids of ``objectives`` by position (questions name them); empty means o1, o2, ...
+    objective_ids: Mapped[list] = mapped_column(JSON, default=list)
     intro: Mapped[str] = mapped_column(Text, default="")
     published: Mapped[bool] = mapped_column(default=True)
 
@@ -190,3 +192,10 @@ class ActivityClock(db.Model):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     last_beat_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def objective_pairs(module: Module) -> list[tuple[str, str]]:
+    """(id, text) of each objective; ids default to ``o1``, ``o2``... by position."""
+    ids = list(module.objective_ids or [])
+    return [(ids[i] if i < len(ids) and ids[i] else f"o{i + 1}", text)
+            for i, text in enumerate(module.objectives or [])]

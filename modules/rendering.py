@@ -2,8 +2,11 @@
 
 Raw HTML in a lesson is passed to the parser but everything outside the allowlist is removed
 afterwards, so ``<script>``, event handlers, ``javascript:`` links and iframes render inert.
-Safety callouts use the container syntax ``::: warning`` ... ``:::`` (also ``note``). Lesson
-HTML is rendered once per revision and stored (``LessonRevision.html``), not on every view.
+An image alone in its paragraph becomes a figure: ``![alt text](/media/<hash>.svg "Caption")``
+renders as ``<figure>`` with the image (responsive, linked to the full-size file) and the
+title as its ``<figcaption>``. Safety callouts use the container syntax ``::: warning`` ...
+``:::`` (also ``note``). Lesson HTML is rendered once per revision and stored
+(``LessonRevision.html``), not on every view.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from mdit_py_plugins.container import container_plugin
 
 CALLOUTS = ("warning", "note")
@@ -25,12 +28,15 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "title", "width", "height"},
+    "img": {"src", "alt", "title", "width", "height", "loading"},
     "th": {"align", "colspan", "rowspan", "scope"},
     "td": {"align", "colspan", "rowspan"},
     "ol": {"start"},
 }
-ALLOWED_CLASSES = {"div": {"callout", *(f"callout-{kind}" for kind in CALLOUTS)}, "code": set()}
+ALLOWED_CLASSES = {
+    "div": {"callout", *(f"callout-{kind}" for kind in CALLOUTS)}, "code": set(),
+    "figure": {"lesson-figure"}, "img": {"img-fluid"}, "a": {"figure-link"}, "span": {"visually-hidden"},
+}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
@@ -43,11 +49,41 @@ def _callout_renderer(kind: str):
     return render
 
 
+def _render_image(self, tokens, idx, options, env):
+    """Images are responsive; a figure's image links to the full-size file."""
+    token = tokens[idx]
+    src = escape(token.attrGet("src") or "")
+    alt = escape(self.renderInlineAsText(token.children or [], options, env))
+    title = token.attrGet("title") or ""
+    img = f'<img src="{src}" alt="{alt}" class="img-fluid" loading="lazy">'
+    if not token.meta.get("figure"):
+        return img
+    link = f'<a href="{src}" class="figure-link">{img}<span class="visually-hidden"> (open full size)</span></a>'
+    return link + (f"<figcaption>{escape(title)}</figcaption>" if title else "")
+
+
+def _mark_figures(tokens) -> None:
+    """A paragraph holding nothing but one image becomes a ``<figure>``."""
+    for index, token in enumerate(tokens[:-2]):
+        inline, closing = tokens[index + 1], tokens[index + 2]
+        if token.type != "paragraph_open" or token.hidden or inline.type != "inline":
+            continue
+        children = [
+            c for c in inline.children or []
+            if c.type != "softbreak" and (c.type != "text" or c.content.strip())
+        ]
+        if len(children) == 1 and children[0].type == "image" and closing.type == "paragraph_close":
+            token.tag = closing.tag = "figure"
+            token.attrSet("class", "lesson-figure")
+            children[0].meta["figure"] = True
+
+
 def _build_parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": True, "linkify": False})
     parser.enable("table").enable("strikethrough")
     for kind in CALLOUTS:
         parser.use(container_plugin, name=kind, render=_callout_renderer(kind))
+    parser.add_render_rule("image", _render_image)
     return parser
 
 
@@ -62,6 +98,7 @@ def render_markdown(text: str) -> str:
     """
     env: dict = {}
     tokens = _parser.parse(text or "", env)
+    _mark_figures(tokens)
     for token in tokens:
         if token.type in ("heading_open", "heading_close") and token.tag == "h1":
             token.tag = "h2"

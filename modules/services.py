@@ -14,6 +14,10 @@ from blinker import Namespace
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from modules.content_parts import OBJECTIVE_ID
+from modules.media.errors import MediaError
+from modules.media.figures import check_figures
+from modules.media.services import record_revision_uses
 from modules.models import Course, Enrolment, Lesson, LessonCompletion, LessonRevision, Module
 from modules.rendering import render_markdown
 from modules.seat_time import seat_time
@@ -113,6 +117,37 @@ def _fit_among(siblings: list, item, slug: str, kind: str, position: int | None)
     return is_new
 
 
+def objective_lines(module: Module) -> str:
+    """The objectives as the module form shows them: ``[id] text`` where the id is not positional."""
+    from modules.models import objective_pairs
+
+    return "\n".join(text if key == f"o{n}" else f"[{key}] {text}"
+                     for n, (key, text) in enumerate(objective_pairs(module), start=1))
+
+
+def parse_objective_lines(items: list[str]) -> tuple[list[str], list[str]]:
+    """(ids, texts) from form lines; ``[id] text`` names an id, a plain line takes ``o<position>``.
+
+    Questions and blueprints name objectives by id, so an author who reorders objectives
+    keeps the links by naming the ids.
+    """
+    ids, texts = [], []
+    for position, item in enumerate(items, start=1):
+        key, text = f"o{position}", item
+        if item.startswith("[") and "]" in item:
+            key, _, text = item[1:].partition("]")
+            key, text = key.strip(), text.strip()
+            if not OBJECTIVE_ID.match(key) or not text:
+                raise ContentError(f"Line {position}: write '[id] text', the id in lower-case letters and digits "
+                                   "joined by hyphens.",
+                                   "objectives")
+        if key in ids:
+            raise ContentError(f"Line {position}: the objective id '{key}' is used twice.", "objectives")
+        ids.append(key)
+        texts.append(text)
+    return ids, texts
+
+
 def save_module(course: Course, module: Module, *, position: int | None = None, **values) -> Module:
     """Create or edit ``module`` (title, slug, objectives, intro, published) in ``course``."""
     check_title(values.get("title", module.title))
@@ -157,6 +192,10 @@ def save_revision(lesson: Lesson, title: str, body: str, author=None) -> LessonR
     body = body.replace("\r\n", "\n").replace("\r", "\n")
     check_title(title)
     check_body(body)
+    try:
+        check_figures(body)
+    except MediaError as err:
+        raise ContentError(str(err), "body") from err
     current = lesson.current_revision
     lesson.title = title
     if current is not None and current.body == body and current.title == title:
@@ -177,6 +216,10 @@ def save_revision(lesson: Lesson, title: str, body: str, author=None) -> LessonR
     lesson.revisions.append(revision)
     db.session.flush()
     lesson.current_revision = revision
+    missing = record_revision_uses(lesson.module.course_id, revision.id, body)
+    if missing:
+        raise ContentError("An image in the lesson is not in this course's media library "
+                           f"({', '.join(sorted(missing))}).", "body")
     return revision
 
 

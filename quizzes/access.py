@@ -46,16 +46,18 @@ def load_quiz_for_trainee(quiz_id: int, user) -> QuizAccess:
     Raises ``QuizLocked`` while the quiz's module lessons (or an earlier module) are left.
     """
     quiz = db.session.get(Quiz, quiz_id) or abort(404)
-    course = db.session.scalar(
-        select(Course).join(Module, Module.course_id == Course.id).where(Module.id == quiz.module_id)
-        .options(selectinload(Course.modules).selectinload(Module.lessons))
-    )
+    if quiz.course_id is not None:
+        stmt = select(Course).where(Course.id == quiz.course_id)
+    else:
+        stmt = select(Course).join(Module, Module.course_id == Course.id).where(Module.id == quiz.module_id)
+    course = db.session.scalar(stmt.options(selectinload(Course.modules).selectinload(Module.lessons)))
     if course is None or not course.published:
         abort(404)
     if find_enrolment(user.id, course.id) is None:
         abort(403, description="Enrol in the course to take its quizzes.")
     progress = course_progress(course, user.id)
-    step = progress.step(f"quiz:{quiz.id}") or abort(404)
+    key = f"final_exam:{quiz.id}" if quiz.course_id is not None else f"quiz:{quiz.id}"
+    step = progress.step(key) or abort(404)
     if step.locked:
         raise QuizLocked(quiz, course, progress)
     return QuizAccess(quiz, course, progress)

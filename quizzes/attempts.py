@@ -18,6 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from quizzes.accommodations import allowed_minutes
+from quizzes.blueprint import DrawPool, assign, draw_pool, plan_for
 from quizzes.grading import InvalidAnswer, parse_answer, score_fraction
 from quizzes.models import Attempt, Question, Quiz, Response
 from quizzes.signals import attempt_graded
@@ -69,10 +71,24 @@ def attempts_used(quiz: Quiz, user_id: int) -> int:
     )
 
 
-def build_layout(quiz: Quiz, pool: list[Question], rng: random.Random) -> list[dict]:
-    """Draw and order the questions and their choices for one attempt."""
+def build_layout(quiz: Quiz, pool: list[Question], rng: random.Random, draw: DrawPool | None = None) -> list[dict]:
+    """Draw and order the questions and their choices for one attempt.
+
+    With a blueprint (or N per objective) the objectives' slots are filled first, then the
+    draw count, if larger, is topped up at random from the rest of the pool.
+    """
     chosen = list(pool)
-    if quiz.draw_count and quiz.draw_count < len(chosen):
+    plan = plan_for(quiz, list(draw.objectives)) if draw is not None else {}
+    if plan:
+        picked = assign(plan, draw.items(), rng)
+        if picked is None:
+            raise QuizError("This quiz cannot be drawn from its question pool right now; please tell your instructor.")
+        by_id = {q.id: q for q in pool}
+        chosen = [by_id[question_id] for question_id in picked]
+        rest = [q for q in pool if q.id not in set(picked)]
+        if quiz.draw_count and quiz.draw_count > len(chosen):
+            chosen += rng.sample(rest, min(len(rest), quiz.draw_count - len(chosen)))
+    elif quiz.draw_count and quiz.draw_count < len(chosen):
         chosen = rng.sample(chosen, quiz.draw_count)
     if quiz.shuffle_questions:
         rng.shuffle(chosen)
@@ -104,11 +120,12 @@ def start_attempt(quiz: Quiz, user, *, rng: random.Random | None = None) -> Atte
     used = attempts_used(quiz, user.id)
     if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
         raise QuizError(f"You have used all {quiz.attempts_allowed} attempts at this quiz.")
-    pool = active_pool(quiz.module_id)
-    if not pool:
+    draw = draw_pool(quiz)
+    if not draw.questions:
         raise QuizError("This quiz has no questions yet.")
-    layout = build_layout(quiz, pool, rng or random.SystemRandom())
-    deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    layout = build_layout(quiz, draw.questions, rng or random.SystemRandom(), draw)
+    minutes = allowed_minutes(quiz, user.id)
+    deadline = now + timedelta(minutes=minutes) if minutes else None
     attempt = Attempt(quiz_id=quiz.id, user_id=user.id, number=used + 1, started_at=now,
                       deadline=deadline, layout=layout)
     try:

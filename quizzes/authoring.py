@@ -8,8 +8,10 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 from sqlalchemy import select
 
-from modules.models import Module
-from quizzes.attempts import build_layout
+from modules.media.services import assets_for_course
+from modules.models import Module, objective_pairs
+from quizzes.attempts import QuizError, build_layout
+from quizzes.blueprint import draw_pool, plan_for, plan_problem
 from quizzes.forms import GiftUploadForm, QuestionForm, QuizSettingsForm
 from quizzes.gift import GiftError
 from quizzes.models import Attempt, Question, Quiz, Regrade
@@ -22,8 +24,10 @@ from quizzes.questions import (
     export_pool,
     import_gift,
     pool_questions,
+    sync_media_uses,
 )
 from quizzes.regrade import attempts_needing_regrade, regrade_question
+from quizzes.settings import SettingsError, apply_settings, blueprint_text
 from quizzes.spec import QuestionType
 from quizzes.views import attempt_questions
 from training.auth.decorators import role_required
@@ -33,11 +37,6 @@ from training.forms import ActionForm
 bp = Blueprint("quiz_authoring", __name__, url_prefix="/author/quizzes")
 
 AUTHORS = ("instructor",)
-#: the QuizSettingsForm fields that are Quiz columns (populate_obj would also copy the button)
-SETTINGS_FIELDS = (
-    "title", "pass_mark", "attempts_allowed", "grading_method", "time_limit_minutes",
-    "shuffle_questions", "shuffle_choices", "draw_count", "review_policy",
-)
 
 
 @bp.route("/modules/<int:module_id>/questions")
@@ -72,16 +71,26 @@ def question_module(question: Question) -> Module:
 
 
 def _edit(form: QuestionForm, module: Module, question: Question, qtype: QuestionType):
+    assets = [a for a in assets_for_course(module.course_id)] if qtype == QuestionType.HOTSPOT else []
+    form.image.choices = [(a.filename, a.name) for a in assets]
+    form.objectives.choices = objective_pairs(module)
     if form.validate_on_submit():
         try:
-            changed = apply_spec(question, spec_from_form(form, qtype))
+            unknown = set(form.objectives.data or []) - {key for key, _ in form.objectives.choices}
+            if unknown:
+                raise QuestionError("Choose objectives of this module only.", "objectives")
+            images = {a.filename: (a.width, a.height) for a in assets}
+            changed = apply_spec(question, spec_from_form(form, qtype, images))
         except QuestionError as err:
             db.session.rollback()
-            target = getattr(form, err.field, None) if err.field in ("prompt", "points", "truth") else None
+            fields = ("prompt", "points", "truth", "zones", "image", "objectives")
+            target = getattr(form, err.field, None) if err.field in fields else None
             (target.errors if target is not None else form.form_errors).append(str(err))
         else:
             if question.id is None:
                 db.session.add(question)
+            db.session.flush()
+            sync_media_uses(question)
             db.session.commit()
             flash("Question saved." if changed else "Nothing changed.", "success")
             return redirect(url_for("quiz_authoring.question", question_id=question.id))
@@ -92,6 +101,7 @@ def _edit(form: QuestionForm, module: Module, question: Question, qtype: Questio
     return render_template(
         "quizzes/authoring/question.html", form=form, module=module, question=question, qtype=qtype,
         type_label=TYPE_LABELS[qtype], pending=pending, regrades=regrades, action=ActionForm(),
+        assets=assets,
     ), 400 if (form.errors or form.form_errors) else 200
 
 
@@ -128,17 +138,28 @@ def settings(module_id: int):
         shuffle_questions=True, shuffle_choices=True, review_policy="after_attempt",
     )
     form = QuizSettingsForm(obj=quiz)
-    if form.validate_on_submit():
-        for name in SETTINGS_FIELDS:
-            setattr(quiz, name, getattr(form, name).data)
-        if quiz.id is None:
-            db.session.add(quiz)
-        db.session.commit()
+    if not form.is_submitted():
+        form.blueprint.data = blueprint_text(quiz)
+    if form.validate_on_submit() and save_settings(quiz, form):
         flash("Quiz settings saved.", "success")
         return redirect(url_for("quiz_authoring.settings", module_id=module.id))
-    return render_template("quizzes/authoring/settings.html", form=form, module=module, quiz=quiz), (
-        400 if form.errors else 200
-    )
+    return render_template("quizzes/authoring/settings.html", form=form, module=module, quiz=quiz,
+                           objectives=objective_pairs(module)), (400 if form.errors else 200)
+
+
+def save_settings(quiz: Quiz, form: QuizSettingsForm) -> bool:
+    """Apply and commit, or roll back and put the reason next to its field."""
+    try:
+        with db.session.no_autoflush:
+            apply_settings(quiz, form)
+    except SettingsError as err:
+        db.session.rollback()
+        getattr(form, err.field).errors = [*getattr(form, err.field).errors, str(err)]
+        return False
+    if quiz.id is None:
+        db.session.add(quiz)
+    db.session.commit()
+    return True
 
 
 @bp.route("/<int:quiz_id>/preview")
@@ -146,15 +167,25 @@ def settings(module_id: int):
 def preview(quiz_id: int):
     """The quiz as a trainee would see it, from a fresh random draw; nothing is saved."""
     quiz = db.get_or_404(Quiz, quiz_id)
-    questions = pool_questions(quiz.module_id)
-    sample = Attempt(quiz=quiz, number=1, layout=build_layout(quiz, questions, random.SystemRandom()))
+    draw = draw_pool(quiz)
+    questions = draw.questions
+    plan = plan_for(quiz, list(draw.objectives))
+    coverage = [(key, draw.objectives.get(key, "(not an objective here)"), wanted,
+                 sum(1 for keys in draw.keys.values() if key in keys)) for key, wanted in plan.items()]
+    problem = plan_problem(quiz, draw)
+    try:
+        layout = build_layout(quiz, questions, random.SystemRandom(), draw)
+    except QuizError:
+        layout = []
+    sample = Attempt(quiz=quiz, number=1, layout=layout)
     by_id = {q.id: q for q in questions}
     sample.responses = [
         AttemptResponse(question=by_id[entry["question_id"]], question_id=entry["question_id"], position=i)
         for i, entry in enumerate(sample.layout, start=1)
     ]
     items = attempt_questions(sample)  # transient objects: never added to the session
-    return render_template("quizzes/authoring/preview.html", quiz=quiz, questions=items, errors={})
+    return render_template("quizzes/authoring/preview.html", quiz=quiz, questions=items, errors={},
+                           coverage=coverage, problem=problem)
 
 
 @bp.route("/modules/<int:module_id>/import", methods=["POST"])
@@ -184,8 +215,9 @@ def import_questions(module_id: int):
 @role_required(*AUTHORS)
 def export_questions(module_id: int):
     module = db.get_or_404(Module, module_id)
+    text, _skipped = export_pool(module.id)
     return Response(
-        export_pool(module.id), mimetype="text/plain",
+        text, mimetype="text/plain",
         headers={"Content-Disposition": f'attachment; filename="{module.slug}.gift"'},
     )
 

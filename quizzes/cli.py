@@ -59,7 +59,10 @@ def import_gift_command(module_ref: str, file: Path) -> None:
 @click.option("--module", "module_ref", required=True, help="Module id or slug (or COURSE/MODULE).")
 def export_gift_command(module_ref: str) -> None:
     """Print the module's active question pool as GIFT."""
-    click.echo(export_pool(find_module(module_ref).id), nl=False)
+    text, skipped = export_pool(find_module(module_ref).id)
+    click.echo(text, nl=False)
+    if skipped:
+        click.echo(f"Left out {len(skipped)} hotspot question(s) GIFT cannot hold: {', '.join(skipped)}", err=True)
 
 
 @quizzes_cli.command("close-expired")

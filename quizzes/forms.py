@@ -12,7 +12,6 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
@@ -20,6 +19,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from training.auth.forms import MultiCheckboxField
+from training.forms import BoundedIntegerField
 from training.validators import finite_number
 
 
@@ -34,23 +35,32 @@ class AttemptForm(FlaskForm):
 
 class QuizSettingsForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    pass_mark = IntegerField("Pass mark (%)", validators=[DataRequired(), NumberRange(min=1, max=100)])
-    attempts_allowed = IntegerField(
+    pass_mark = BoundedIntegerField("Pass mark (%)", validators=[DataRequired(), NumberRange(min=1, max=100)])
+    attempts_allowed = BoundedIntegerField(
         "Attempts allowed", validators=[Optional(), NumberRange(min=1, max=100)],
         description="Leave empty for unlimited attempts.",
     )
     grading_method = SelectField(
         "Grade", choices=[("highest", "Highest attempt"), ("last", "Last attempt")]
     )
-    time_limit_minutes = IntegerField(
+    time_limit_minutes = BoundedIntegerField(
         "Time limit (minutes)", validators=[Optional(), NumberRange(min=1, max=600)],
         description="Leave empty for no time limit.",
     )
     shuffle_questions = BooleanField("Shuffle questions")
     shuffle_choices = BooleanField("Shuffle choices")
-    draw_count = IntegerField(
+    draw_count = BoundedIntegerField(
         "Questions drawn per attempt", validators=[Optional(), NumberRange(min=1, max=500)],
         description="Drawn at random from the module's pool; empty means every question.",
+    )
+    per_objective = BoundedIntegerField(
+        "Questions per objective", validators=[Optional(), NumberRange(min=1, max=20)],
+        description="Every attempt draws this many questions on each objective. Leave empty to draw at random.",
+    )
+    blueprint = TextAreaField(
+        "Blueprint", validators=[Optional(), Length(max=5_000)],
+        description="Instead of the same number for every objective: one line per objective, "
+                    "'objective id: count' (for example 'o1: 2').",
     )
     review_policy = SelectField(
         "Show correct answers",
@@ -93,6 +103,17 @@ class QuestionForm(FlaskForm):
     choices = FieldList(FormField(ChoiceRow), min_entries=6, max_entries=20)
     numeric = FieldList(FormField(NumericRow), min_entries=3, max_entries=10)
     pairs = FieldList(FormField(PairRow), min_entries=6, max_entries=20)
+    #: hotspot only: the chart (a library file name), how many markers, the zones as JSON
+    image = SelectField("Body chart or image", choices=[], validate_choice=False)
+    max_marks = BoundedIntegerField("Markers the trainee may place", default=1,
+                             validators=[Optional(), NumberRange(min=1, max=20)])
+    zones = TextAreaField(
+        "Zones (JSON)", validators=[Optional(), Length(max=50_000)],
+        description="Drawn on the image above, or typed: a list of circles "
+                    '{"label", "weight", "shape": "circle", "cx", "cy", "r"} and polygons '
+                    '{"label", "weight", "shape": "polygon", "points": [[x, y], ...]} in percent of the image.',
+    )
+    objectives = MultiCheckboxField("Objectives examined", choices=[], validate_choice=False)
     submit = SubmitField("Save question")
 
 

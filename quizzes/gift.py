@@ -6,6 +6,8 @@ Moodle would store something this platform cannot grade. Decisions:
 
 * A question runs until a blank line; ``//`` lines and ``$CATEGORY:`` lines are dropped.
   ``source_line`` is the question's first kept line.
+* Moodle's tag comments name the objectives a question examines: ``// [tag:objective:<id>]``
+  on the lines right before the question (or among its lines), one tag per objective.
 * No ``[format]`` marker means Moodle's auto-format, stored as PLAIN like ``[moodle]``.
 * Missing-word questions (text after the answer block) work for every type: the block
   becomes ``_____`` in the prompt, as in Moodle.
@@ -47,6 +49,7 @@ NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _WEIGHT_RE = re.compile(r"%(-?\d+(?:\.\d+)?)%")
 _FORMAT_RE = re.compile(r"\[(markdown|html|plain|moodle)\]")
 _FORMATS = {f.value: f for f in PromptFormat} | {"moodle": PromptFormat.PLAIN}
+_OBJECTIVE_TAG_RE = re.compile(r"\[tag:objective:([A-Za-z0-9][A-Za-z0-9_-]*)\]")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 MISSING_WORD_BLANK = "_____"
 
@@ -98,21 +101,32 @@ def parse_gift(text: str) -> list[QuestionSpec]:
     if not isinstance(text, str) or "\0" in text:
         raise GiftError(1, "this is not a text file (it contains NUL bytes)")
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return [_parse_question(block) for block in _blocks(text)]
+    specs = []
+    for block, tags in _blocks(text):
+        spec = _parse_question(block)
+        spec.objectives = list(dict.fromkeys(tag for tag, _ in tags))
+        spec.tag_lines = {tag: line for tag, line in reversed(tags)}
+        specs.append(spec)
+    return specs
 
 
-def _blocks(text: str) -> Iterator[_Block]:
+def _blocks(text: str) -> Iterator[tuple[_Block, list[tuple[str, int]]]]:
+    """Each question's lines, with the objective tags (and their lines) written for it."""
     kept: list[tuple[int, str]] = []
+    tags: list[tuple[str, int]] = []
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
         if not stripped:
             if kept:
-                yield _make_block(kept)
+                yield _make_block(kept), tags
+                tags = []
             kept = []
-        elif not stripped.startswith(("//", "$CATEGORY:")):
+        elif stripped.startswith("//"):
+            tags.extend((tag, number) for tag in _OBJECTIVE_TAG_RE.findall(stripped))
+        elif not stripped.startswith("$CATEGORY:"):
             kept.append((number, line))
     if kept:
-        yield _make_block(kept)
+        yield _make_block(kept), tags
 
 
 def _make_block(lines: list[tuple[int, str]]) -> _Block:

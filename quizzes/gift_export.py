@@ -34,13 +34,25 @@ def escape(text: str) -> str:
 
 
 def export_gift(questions: Iterable[QuestionSpec]) -> str:
-    """Render questions as GIFT, one block each, separated by blank lines."""
-    blocks = [_question(q) for q in questions]
-    return "\n\n".join(blocks) + "\n" if blocks else ""
+    """Render questions as GIFT, one block each, separated by blank lines (hotspots left out)."""
+    return export_gift_report(questions)[0]
+
+
+def export_gift_report(questions: Iterable[QuestionSpec]) -> tuple[str, list[QuestionSpec]]:
+    """The GIFT text and the questions GIFT cannot express (hotspots), which it leaves out."""
+    skipped = []
+    blocks = []
+    for spec in questions:
+        if spec.qtype == QuestionType.HOTSPOT:
+            skipped.append(spec)
+        else:
+            blocks.append(_question(spec))
+    return ("\n\n".join(blocks) + "\n" if blocks else ""), skipped
 
 
 def _question(spec: QuestionSpec) -> str:
-    head = f"::{escape(spec.title)}::[{spec.prompt_format.value}]{escape(spec.prompt)}"
+    tags = "".join(f"// [tag:objective:{objective}]\n" for objective in spec.objectives)
+    head = tags + f"::{escape(spec.title)}::[{spec.prompt_format.value}]{escape(spec.prompt)}"
     lines = _BODIES[spec.qtype](spec)
     if spec.general_feedback:
         lines.append(f"####{escape(spec.general_feedback)}")

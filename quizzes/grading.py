@@ -6,6 +6,7 @@ review page all run the very same rules. Stored answers are JSON-ready dicts:
 * SINGLE, TRUE_FALSE: ``{"choice": id}``      * MULTIPLE: ``{"choices": [ids, sorted]}``
 * NUMERIC: ``{"value": float}``                * SHORT: ``{"text": str}`` (as typed)
 * MATCHING: ``{"matches": {"<pair id>": "answer text"}}``
+* HOTSPOT: ``{"marks": [[x, y], ...]}`` in percent of the image (rules in ``quizzes.hotspot``)
 
 ``parse_answer`` is strict (a bad value is a tampered or stale form, and the trainee should
 hear so). ``score_fraction`` is lenient: a stored answer naming a choice that an author
@@ -21,6 +22,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import TypeVar
 
+from quizzes.hotspot import hotspot_summary, parse_marks, score_hotspot
 from quizzes.spec import ChoiceSpec, NumericAnswerSpec, QuestionSpec, QuestionType
 
 MAX_SHORT_ANSWER = 500
@@ -115,6 +117,13 @@ def _parse_matching(spec: QuestionSpec, values: list[str]) -> dict:
     return {"matches": matches} if matches else None
 
 
+def _parse_hotspot(spec: QuestionSpec, values: list[str]) -> dict | None:
+    try:
+        return parse_marks(spec, values)
+    except ValueError as err:
+        raise InvalidAnswer(str(err)) from err
+
+
 _PARSERS: dict[QuestionType, Callable[[QuestionSpec, list[str]], dict | None]] = {
     QuestionType.SINGLE: _parse_single,
     QuestionType.TRUE_FALSE: _parse_single,
@@ -122,6 +131,7 @@ _PARSERS: dict[QuestionType, Callable[[QuestionSpec, list[str]], dict | None]] =
     QuestionType.NUMERIC: _parse_numeric,
     QuestionType.SHORT: _parse_short,
     QuestionType.MATCHING: _parse_matching,
+    QuestionType.HOTSPOT: _parse_hotspot,
 }
 
 
@@ -201,6 +211,8 @@ def score_fraction(spec: QuestionSpec, answer: dict | None) -> float:
             best = _best_short(spec, answer)
         case QuestionType.MATCHING:
             return _matching_share(spec, answer)
+        case QuestionType.HOTSPOT:
+            return score_hotspot(spec, answer)
     return _clamp(best.fraction) if best is not None else 0.0
 
 
@@ -242,6 +254,8 @@ def _listing(full: list[str], partial: list[str]) -> str:
 
 def correct_answer_summary(spec: QuestionSpec) -> str:
     """One sentence stating the right answer(s), for the review page."""
+    if spec.qtype is QuestionType.HOTSPOT:
+        return hotspot_summary(spec)
     if spec.qtype is QuestionType.MATCHING:
         pairs = "; ".join(f"{p.prompt} → {p.answer}" for p in spec.pairs if p.prompt)
         return f"The correct answer is: {pairs}"

@@ -11,7 +11,7 @@ from quizzes.spec import QuestionSpec
 from training.database import utcnow
 from training.extensions import db
 
-QUESTION_TYPES = ("single", "multiple", "truefalse", "numeric", "short", "matching")
+QUESTION_TYPES = ("single", "multiple", "truefalse", "numeric", "short", "matching", "hotspot")
 GRADING_METHODS = ("highest", "last")
 REVIEW_POLICIES = ("after_attempt", "once_passed", "never")
 
@@ -42,20 +42,28 @@ class Question(db.Model):
     #: choices / numeric answers / matching pairs, shaped as ``QuestionSpec.answer_data()``
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     version: Mapped[int] = mapped_column(default=1)
+    #: ids of the module objectives the question examines (``Module.objective_ids``)
+    objectives: Mapped[list] = mapped_column(JSON, default=list)
     #: retired questions are no longer drawn but still grade and display old attempts
     retired: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     def spec(self) -> QuestionSpec:
-        return QuestionSpec.from_stored(
+        spec = QuestionSpec.from_stored(
             qtype=self.qtype, prompt=self.prompt, title=self.title, prompt_format=self.prompt_format,
             points=self.points, general_feedback=self.general_feedback, data=self.data or {},
         )
+        spec.objectives = list(self.objectives or [])
+        return spec
 
 
 class Quiz(db.Model):
-    """The graded quiz at the end of a module (one per module)."""
+    """The graded quiz at the end of a module (one per module), or a course's final examination.
+
+    A final examination has ``course_id`` instead of ``module_id`` and draws from the pools of
+    every module of the course.
+    """
 
     __tablename__ = "quizzes"
     __table_args__ = (
@@ -63,12 +71,18 @@ class Quiz(db.Model):
         CheckConstraint("attempts_allowed IS NULL OR attempts_allowed > 0", name="attempts_positive"),
         CheckConstraint("time_limit_minutes IS NULL OR time_limit_minutes > 0", name="time_limit_positive"),
         CheckConstraint("draw_count IS NULL OR draw_count > 0", name="draw_count_positive"),
+        CheckConstraint("per_objective IS NULL OR per_objective > 0", name="per_objective_positive"),
+        CheckConstraint("(module_id IS NULL) <> (course_id IS NULL)", name="module_or_course"),
         CheckConstraint(_in("grading_method", GRADING_METHODS), name="grading_method_known"),
         CheckConstraint(_in("review_policy", REVIEW_POLICIES), name="review_policy_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    module_id: Mapped[int] = mapped_column(ForeignKey("course_modules.id", ondelete="CASCADE"), unique=True)
+    module_id: Mapped[int | None] = mapped_column(
+        ForeignKey("course_modules.id", ondelete="CASCADE"), unique=True
+    )
+    #: set on a course's final examination (and then ``module_id`` is None)
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     pass_mark: Mapped[int] = mapped_column(default=80)
     #: None means unlimited
@@ -79,9 +93,18 @@ class Quiz(db.Model):
     shuffle_choices: Mapped[bool] = mapped_column(default=True)
     #: questions drawn at random from the pool per attempt; None means the whole pool
     draw_count: Mapped[int | None]
+    #: questions drawn for every objective, so each attempt covers all of them
+    per_objective: Mapped[int | None]
+    #: {"objective key": count}; keys are objective ids, or "module-slug:objective-id" in a final exam
+    blueprint: Mapped[dict | None] = mapped_column(JSON)
     review_policy: Mapped[str] = mapped_column(String(20), default="after_attempt")
 
     module = relationship("Module")
+    course = relationship("Course")
+
+    @property
+    def is_final_exam(self) -> bool:
+        return self.course_id is not None
 
 
 class Attempt(db.Model):
@@ -164,3 +187,22 @@ class Regrade(db.Model):
     attempts_rescored: Mapped[int] = mapped_column(default=0)
     #: [{"attempt_id": 1, "old_percent": 70.0, "new_percent": 80.0, "passed": true}, ...]
     changes: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class TimeAccommodation(db.Model):
+    """Extra time on every timed quiz for one trainee (1.5x, 2x), set by an instructor or admin."""
+
+    __tablename__ = "time_accommodations"
+    __table_args__ = (
+        CheckConstraint("multiplier >= 1 AND multiplier <= 4", name="multiplier_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    multiplier: Mapped[float] = mapped_column(default=1.0)
+    #: why (shown to the trainee and in the audit log), e.g. "documented reading accommodation"
+    note: Mapped[str] = mapped_column(String(300), default="")
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user = relationship("User", foreign_keys=[user_id])

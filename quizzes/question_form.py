@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from quizzes.forms import QuestionForm
+from quizzes.hotspot_json import zones_from_json, zones_to_json
 from quizzes.questions import QuestionError
 from quizzes.spec import (
     ChoiceSpec,
@@ -22,6 +24,7 @@ TYPE_LABELS = {
     QuestionType.NUMERIC: "Numeric",
     QuestionType.SHORT: "Short answer",
     QuestionType.MATCHING: "Matching",
+    QuestionType.HOTSPOT: "Hotspot (mark points on a body chart)",
 }
 
 
@@ -38,14 +41,20 @@ def _next_id(used: set[int]) -> int:
     return max(used, default=0) + 1
 
 
-def spec_from_form(form: QuestionForm, qtype: QuestionType) -> QuestionSpec:
-    """Read the rows that were filled in; empty rows are ignored."""
+def spec_from_form(form: QuestionForm, qtype: QuestionType, images: dict | None = None) -> QuestionSpec:
+    """Read the rows that were filled in; empty rows are ignored.
+
+    ``images`` maps the library file names an author may choose to their (width, height).
+    """
     spec = QuestionSpec(
         qtype=qtype, prompt=form.prompt.data.strip(), title=(form.title.data or "").strip(),
         prompt_format=PromptFormat.MARKDOWN, points=float(form.points.data or 1),
         general_feedback=(form.general_feedback.data or "").strip(),
+        objectives=[o for o in form.objectives.data or [] if o],
     )
-    if qtype == QuestionType.TRUE_FALSE:
+    if qtype == QuestionType.HOTSPOT:
+        _hotspot_from_form(form, spec, images or {})
+    elif qtype == QuestionType.TRUE_FALSE:
         if form.truth.data not in ("true", "false"):
             raise QuestionError("Say whether the statement is true or false.", "truth")
         true = form.truth.data == "true"
@@ -91,7 +100,23 @@ def form_data_from_spec(spec: QuestionSpec) -> dict:
                     for n in spec.numeric],
         "pairs": [{"id": str(p.id), "prompt": p.prompt, "answer": p.answer} for p in spec.pairs],
     }
+    data["objectives"] = list(spec.objectives)
+    if spec.qtype == QuestionType.HOTSPOT:
+        data |= {"image": spec.image, "max_marks": spec.max_marks,
+                 "zones": json.dumps(zones_to_json(spec.zones), indent=1)}
     if spec.qtype == QuestionType.TRUE_FALSE:
         true_choice = next((c for c in spec.choices if c.text == "True"), None)
         data["truth"] = "true" if true_choice and true_choice.fraction == 1 else "false"
     return data
+
+
+def _hotspot_from_form(form: QuestionForm, spec: QuestionSpec, images: dict) -> None:
+    if form.image.data not in images:
+        raise QuestionError("Choose a body chart or image from the course's media library.", "image")
+    width, height = images[form.image.data]
+    spec.image, spec.aspect = form.image.data, round(height / width, 6)
+    spec.max_marks = form.max_marks.data or 1
+    try:
+        spec.zones = zones_from_json(json.loads(form.zones.data or "[]"))
+    except (ValueError, TypeError) as err:
+        raise QuestionError(f"The zones could not be read: {err}.", "zones") from err

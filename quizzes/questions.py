@@ -5,9 +5,12 @@ from __future__ import annotations
 from markupsafe import escape
 from sqlalchemy import select
 
+from modules.media.services import assets_by_hash, referenced_hashes, set_question_uses
+from modules.models import Module, objective_pairs
 from modules.rendering import render_markdown, sanitize_html
 from quizzes.gift import GiftError, parse_gift
-from quizzes.gift_export import export_gift
+from quizzes.gift_export import export_gift_report
+from quizzes.hotspot import hotspot_problem
 from quizzes.models import Question
 from quizzes.spec import PromptFormat, QuestionSpec, QuestionType
 from training.extensions import db
@@ -61,6 +64,8 @@ def check_spec(spec: QuestionSpec) -> None:
                 raise QuestionError("Give a value (with a tolerance) or a range from low to high.", "numeric")
             if n.tolerance < 0:
                 raise QuestionError("A tolerance cannot be negative.", "numeric")
+    if kind == QuestionType.HOTSPOT and (problem := hotspot_problem(spec)):
+        raise QuestionError(problem, "zones")
     if kind == QuestionType.MATCHING:
         real = [p for p in spec.pairs if p.prompt.strip()]
         if len(real) < 2 or len(spec.pairs) < 3:
@@ -70,6 +75,8 @@ def check_spec(spec: QuestionSpec) -> None:
 def apply_spec(question: Question, spec: QuestionSpec) -> bool:
     """Copy ``spec`` onto ``question``; bump its version when anything graded changed."""
     check_spec(spec)
+    objectives_changed = list(question.objectives or []) != list(spec.objectives)
+    question.objectives = list(spec.objectives)  # not graded: no new version
     values = {
         "qtype": spec.qtype.value, "title": spec.title.strip()[:200], "prompt": spec.prompt,
         "prompt_format": spec.prompt_format.value, "points": float(spec.points),
@@ -77,7 +84,7 @@ def apply_spec(question: Question, spec: QuestionSpec) -> bool:
     }
     changed = any(getattr(question, key) != value for key, value in values.items())
     if not changed:
-        return False
+        return objectives_changed
     for key, value in values.items():
         setattr(question, key, value)
     question.prompt_html = render_prompt(spec)
@@ -91,7 +98,17 @@ def add_question(module_id: int, spec: QuestionSpec) -> Question:
     apply_spec(question, spec)
     db.session.add(question)
     db.session.flush()
+    sync_media_uses(question)
     return question
+
+
+def sync_media_uses(question: Question) -> None:
+    """Record the library images the question shows (its chart, images in its prompt)."""
+    course_id = db.session.scalar(select(Module.course_id).where(Module.id == question.module_id))
+    hashes = referenced_hashes(question.prompt)
+    if question.qtype == QuestionType.HOTSPOT and (image := (question.data or {}).get("image")):
+        hashes.add(image.split(".")[0])
+    set_question_uses(question.id, list(assets_by_hash(course_id, hashes).values()))
 
 
 def pool_questions(module_id: int, include_retired: bool = False) -> list[Question]:
@@ -119,7 +136,10 @@ def import_gift(module_id: int, text: str) -> list[Question]:
     specs = parse_gift(text)
     if not specs:
         raise GiftError(1, "the file contains no questions")
+    module = db.session.get(Module, module_id)
+    known = {key for key, _ in objective_pairs(module)} if module is not None else set()
     for spec in specs:
+        check_objective_tags(spec, known)
         try:
             check_spec(spec)
         except QuestionError as err:
@@ -127,5 +147,21 @@ def import_gift(module_id: int, text: str) -> list[Question]:
     return [add_question(module_id, spec) for spec in specs]
 
 
-def export_pool(module_id: int) -> str:
-    return export_gift(q.spec() for q in pool_questions(module_id))
+def check_objective_tags(spec: QuestionSpec, known: set[str]) -> None:
+    """Every objective a question names must be one of its module's objectives."""
+    for objective in spec.objectives:
+        if objective not in known:
+            listed = ", ".join(sorted(known)) or "none"
+            raise GiftError(spec.tag_lines.get(objective, spec.source_line or 1),
+                            f"unknown objective '{objective}' (this module's objectives: {listed})")
+
+
+def export_pool(module_id: int) -> tuple[str, list[str]]:
+    """The pool as GIFT, opened by a comment naming any question GIFT cannot hold; and those titles."""
+    text, skipped = export_gift_report(q.spec() for q in pool_questions(module_id))
+    titles = [spec.title or spec.prompt[:60] for spec in skipped]
+    if titles:
+        note = (f"// {len(titles)} hotspot question(s) left out: GIFT has no syntax for them; "
+                "export them as hotspot JSON instead:\n" + "".join(f"//   {t}\n" for t in titles) + "\n")
+        text = note + text
+    return text, titles

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from modules.models import Course, Lesson, Module
 from quizzes.grading import _best_numeric, _best_short, format_number
+from quizzes.hotspot import hotspot_review, hotspot_summary
 from quizzes.models import Attempt, Quiz
 from quizzes.progress import QuizResult
 from quizzes.spec import QuestionSpec, QuestionType
@@ -53,6 +54,8 @@ class ReviewItem:
     options: list[ReviewOption] = field(default_factory=list)
     rows: list[ReviewRow] = field(default_factory=list)
     general_feedback: str = ""
+    #: a hotspot question's zones and marks to draw (``quizzes.hotspot.hotspot_review``), when revealed
+    hotspot: dict | None = None
 
 
 @dataclass
@@ -121,6 +124,14 @@ def _matching_rows(spec: QuestionSpec, answer: dict, reveal: bool) -> list[Revie
     return rows
 
 
+def _hotspot_rows(spec: QuestionSpec, answer: dict, fraction: float | None, reveal: bool) -> list[ReviewRow]:
+    marks = answer.get("marks") or []
+    given = "; ".join(f"{x}% across, {y}% down" for x, y in marks)
+    return [ReviewRow(label="Your marks", given=given or "no answer",
+                      expected=hotspot_summary(spec) if reveal else None,
+                      correct=(fraction is not None and fraction >= 1) if reveal else None)]
+
+
 def review_items(attempt: Attempt, *, reveal: bool) -> list[ReviewItem]:
     """Per question of a submitted attempt, in the order the trainee saw them."""
     layout = {entry["question_id"]: entry for entry in attempt.layout}
@@ -140,6 +151,9 @@ def review_items(attempt: Attempt, *, reveal: bool) -> list[ReviewItem]:
             item.options = _choice_options(spec, order, answer, reveal)
         elif spec.qtype is QuestionType.MATCHING:
             item.rows = _matching_rows(spec, answer, reveal)
+        elif spec.qtype is QuestionType.HOTSPOT:
+            item.rows = _hotspot_rows(spec, answer, response.fraction, reveal)
+            item.hotspot = hotspot_review(spec, response.answer) if reveal else None
         else:
             item.rows = _typed_rows(spec, answer, response.fraction, reveal)
         items.append(item)

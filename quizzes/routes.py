@@ -13,6 +13,7 @@ from quizzes.access import (
     may_see_answers,
     require_own_attempt,
 )
+from quizzes.accommodations import accommodation_for, allowed_minutes
 from quizzes.attempts import (
     AnswerErrors,
     QuizError,
@@ -54,8 +55,11 @@ def quiz(quiz_id: int):
         .order_by(Attempt.number)
     ).all()
     result = quiz_results(current_user.id, [quiz])[quiz.id]
+    accommodation = accommodation_for(current_user.id)
     return render_template("quizzes/quiz.html", quiz=quiz, course=course, attempts=attempts,
-                           result=result, form=ActionForm())
+                           result=result, form=ActionForm(), accommodation=accommodation,
+                           your_minutes=allowed_minutes(quiz, current_user.id,
+                                                        accommodation.multiplier if accommodation else 1.0))
 
 
 @bp.route("/<int:quiz_id>/start", methods=["POST"])

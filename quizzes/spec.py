@@ -18,6 +18,7 @@ class QuestionType(StrEnum):
     NUMERIC = "numeric"  #: a number within a tolerance or a range
     SHORT = "short"  #: free text compared with accepted answers
     MATCHING = "matching"  #: each left item matched with one right item
+    HOTSPOT = "hotspot"  #: points marked on an image, scored against weighted zones
 
 
 class PromptFormat(StrEnum):
@@ -58,6 +59,24 @@ class MatchPairSpec:
 
 
 @dataclass
+class ZoneSpec:
+    """A target (or, with a negative weight, a danger) zone of a hotspot question.
+
+    Coordinates are percentages of the image's width (x) and height (y); a circle's radius
+    is a percentage of the image's width, so it stays round on any image shape.
+    """
+
+    id: int
+    label: str
+    fraction: float  #: share of the question's points, -1.0 to 1.0
+    shape: str  #: "circle" or "polygon"
+    cx: float = 0.0
+    cy: float = 0.0
+    r: float = 0.0
+    points: list[list[float]] = field(default_factory=list)
+
+
+@dataclass
 class QuestionSpec:
     qtype: QuestionType
     prompt: str
@@ -68,16 +87,29 @@ class QuestionSpec:
     choices: list[ChoiceSpec] = field(default_factory=list)
     numeric: list[NumericAnswerSpec] = field(default_factory=list)
     pairs: list[MatchPairSpec] = field(default_factory=list)
+    #: hotspot: the chart's media file name (``<sha256>.<ext>``), its height / width, the zones
+    image: str = ""
+    aspect: float = 1.0
+    max_marks: int = 1
+    zones: list[ZoneSpec] = field(default_factory=list)
+    #: ids of the module objectives the question examines (stored on the row, not in ``data``)
+    objectives: list[str] = field(default_factory=list)
+    #: GIFT import: the line of each objective tag, to name it in an error
+    tag_lines: dict[str, int] = field(default_factory=dict)
     #: line in the source file where the question starts (GIFT import reports), 0 otherwise
     source_line: int = 0
 
     def answer_data(self) -> dict:
         """The type-specific part stored as JSON on the ``Question`` row."""
-        return {
+        data = {
             "choices": [asdict(c) for c in self.choices],
             "numeric": [asdict(n) for n in self.numeric],
             "pairs": [asdict(p) for p in self.pairs],
         }
+        if self.qtype == QuestionType.HOTSPOT:
+            data |= {"image": self.image, "aspect": self.aspect, "max_marks": self.max_marks,
+                     "zones": [asdict(z) for z in self.zones]}
+        return data
 
     @classmethod
     def from_stored(
@@ -102,4 +134,8 @@ class QuestionSpec:
             choices=[ChoiceSpec(**c) for c in data.get("choices", [])],
             numeric=[NumericAnswerSpec(**n) for n in data.get("numeric", [])],
             pairs=[MatchPairSpec(**p) for p in data.get("pairs", [])],
+            image=data.get("image", ""),
+            aspect=data.get("aspect", 1.0),
+            max_marks=data.get("max_marks", 1),
+            zones=[ZoneSpec(**z) for z in data.get("zones", [])],
         )

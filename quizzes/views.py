@@ -32,6 +32,9 @@ def attempt_questions(attempt: Attempt, posted: dict[str, list[str]] | None = No
             "rows": [(p["id"], p["prompt"]) for p in data.get("pairs", []) if p["prompt"].strip()],
             "match_options": entry.get("match_options", []),
         }
+        if question.qtype == "hotspot":  # the chart and how many marks; never the zones
+            item |= {"image_url": f"/media/{data.get('image', '')}", "aspect": data.get("aspect", 1.0),
+                     "max_marks": data.get("max_marks", 1)}
         item["value"] = _prefill(item, order, response.answer, posted.get(item["name"]) if posted else None)
         item["answered"] = bool(item["value"])
         items.append(item)
@@ -57,9 +60,11 @@ def _prefill(item: dict, order: list[int], answer: dict | None, raw: list[str] |
         raw = [value for value in raw if value.strip()]  # the page's empty "unanswered" field
         if item["qtype"] == "matching":
             return dict(v.split("=", 1) for v in raw if "=" in v)
-        return raw if item["qtype"] == "multiple" else (raw[0] if raw else "")
+        return raw if item["qtype"] in ("multiple", "hotspot") else (raw[0] if raw else "")
     if answer is None:
-        return {} if item["qtype"] == "matching" else ([] if item["qtype"] == "multiple" else "")
+        return {} if item["qtype"] == "matching" else ([] if item["qtype"] in ("multiple", "hotspot") else "")
+    if item["qtype"] == "hotspot":
+        return [f"{format_number(x)},{format_number(y)}" for x, y in answer.get("marks", [])]
     position = {choice_id: str(index) for index, choice_id in enumerate(order, start=1)}
     kind = item["qtype"]
     if kind in ("single", "truefalse"):

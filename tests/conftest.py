@@ -80,10 +80,16 @@ def signing_key_path(tmp_path_factory) -> str:
     return str(tmp_path_factory.mktemp("keys") / "certificate-signing-key.pem")
 
 
+@pytest.fixture(scope="session")
+def media_root(tmp_path_factory) -> str:
+    """The media library's files for this run, in pytest's own temporary folder."""
+    return str(tmp_path_factory.mktemp("media"))
+
+
 @pytest.fixture
-def app(database_url, signing_key_path):
+def app(database_url, signing_key_path, media_root):
     app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=database_url, WTF_CSRF_ENABLED=False,
-                     CERT_SIGNING_KEY_PATH=signing_key_path)
+                     CERT_SIGNING_KEY_PATH=signing_key_path, MEDIA_ROOT=media_root)
     app.test_client_class = FreshContextClient
     with app.app_context():
         empty_all_tables()

@@ -70,11 +70,16 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from modules.approval_routes import bp as approvals_bp
     from modules.authoring import bp as authoring_bp
+    from modules.media.routes import bp as media_bp
     from modules.rendering import render_markdown_cached
     from modules.routes import bp as courses_bp
     from modules.steps import LessonSteps
+    from quizzes.accommodation_routes import bp as accommodations_bp
     from quizzes.authoring import bp as quiz_authoring_bp
     from quizzes.authoring import module_links
+    from quizzes.final_exam import FinalExamSteps, final_exam_link
+    from quizzes.final_exam import bp as final_exam_bp
+    from quizzes.hotspot_exchange import bp as hotspot_exchange_bp
     from quizzes.reports import bp as quiz_reports_bp
     from quizzes.routes import bp as quizzes_bp
     from quizzes.steps import ModuleQuizSteps
@@ -106,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
         progress_bp, certificates_bp, verify_bp, records_bp, api_bp,
         account_bp, notifications_bp, personal_data_bp, practical_bp,
         jurisdictions_bp, pack_verify_bp, approvals_bp, rosters_bp, openbadges_bp, public_bp,
+        media_bp, hotspot_exchange_bp, final_exam_bp, accommodations_bp,
     ):
         app.register_blueprint(blueprint)
     app.add_template_filter(render_markdown_cached, "markdown")
@@ -117,8 +123,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.add_template_global(course_skills, "practical_skills")
     register_public_course_section(app, "practical/_public_skills.html")
+    app.add_template_global(final_exam_link, "final_exam_link")
     # the practical's attendance, rubric and supervised sessions replace the former free-typed sign-off
-    for provider in (LessonSteps(), ModuleQuizSteps(), *practical_providers):
+    for provider in (LessonSteps(), ModuleQuizSteps(), *practical_providers, FinalExamSteps()):
         register_step_provider(app, provider)
     from training.personal_data.export import register_personal_data_section
     from training.practical.personal_data import collect_practical

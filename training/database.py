@@ -59,3 +59,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 
+
+
+#: no listing has this many pages; a larger number would overflow the database's OFFSET
+MAX_PAGE = 100_000
+
+
+def paginate(stmt, *, per_page: int):
+    """One page of ``stmt`` for the ``?page=`` of the request: missing, malformed or absurd
+    page numbers become the nearest real one instead of a server error."""
+    raw = request.args.get("page", "1")
+    page = int(raw) if raw.isdigit() and len(raw) <= 6 else 1
+    return db.paginate(stmt, page=min(max(page, 1), MAX_PAGE), per_page=per_page, error_out=False)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SubmitField
+from wtforms import IntegerField, SubmitField
+from wtforms.validators import StopValidation
 
 
 class ActionForm(FlaskForm):
@@ -13,3 +14,27 @@ class ActionForm(FlaskForm):
     """
 
     submit = SubmitField("Go")
+
+
+class BoundedIntegerField(IntegerField):
+    """An integer field that refuses numbers longer than any real setting.
+
+    WTForms' ``NumberRange`` compares through ``math.isnan``, which overflows on integers of
+    hundreds of digits, and the database refuses integers past 64 bits: both would be a server
+    error. Such input is refused before any other check, with a message next to the field.
+    """
+
+    MAX_DIGITS = 9
+    _too_long = False
+
+    def process_formdata(self, valuelist):
+        self._too_long = bool(valuelist) and len(str(valuelist[0]).strip().lstrip("+-")) > self.MAX_DIGITS
+        if self._too_long:
+            self.data = None
+            return
+        super().process_formdata(valuelist)
+
+    def pre_validate(self, form):
+        if self._too_long:
+            raise StopValidation(f"Enter a whole number of at most {self.MAX_DIGITS} digits.")
+        super().pre_validate(form)

@@ -1,6 +1,7 @@
 """Every model of every feature, imported once so migrations and create_all see them all."""
 
 from modules.approvals import CourseApproval
+from modules.media.models import MediaAsset, MediaUse
 from modules.models import (
     ActivityClock,
     Course,
@@ -11,7 +12,7 @@ from modules.models import (
     LessonTime,
     Module,
 )
-from quizzes.models import Attempt, Question, Quiz, Regrade, Response
+from quizzes.models import Attempt, Question, Quiz, Regrade, Response, TimeAccommodation
 from training.audit.models import AuditEntry, AuditHead
 from training.auth.models import LoginCounter, User, UserRole
 from training.certificates.models import (  # noqa: F401 - lifecycle tables
@@ -32,6 +33,7 @@ __all__ = [
     "ApiToken", "Attempt", "AuditEntry", "AuditHead", "Certificate", "Course", "Enrolment",
     "Lesson", "LessonCompletion", "LessonRevision", "Module", "Question", "Quiz", "Regrade",
     "Response", "SignOff", "User", "UserRole",
+    "MediaAsset", "MediaUse", "TimeAccommodation",
     "BoardReport", "CourseApproval", "EvidencePack", "Jurisdiction", "JurisdictionRule",
     "ActivityClock", "LessonTime",
     "JobRun", "LoginCounter", "NotificationPreference", "OutboxMessage",

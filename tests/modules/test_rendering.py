@@ -80,7 +80,9 @@ def test_lesson_features_survive_sanitising():
     assert "<h1" not in html
     assert "<ul>" in html and "<ol>" in html and "<li>two</li>" in html
     assert "<table>" in html and "<th>Needle</th>" in html and '<td align="right">30 mm</td>' in html
-    assert '<img src="/static/img/landmarks.png" alt="Surface anatomy" title="Landmarks">' in html
+    assert '<figure class="lesson-figure"><a href="/static/img/landmarks.png" class="figure-link"' in html
+    assert '<img src="/static/img/landmarks.png" alt="Surface anatomy" class="img-fluid" loading="lazy">' in html
+    assert "<figcaption>Landmarks</figcaption></figure>" in html
     assert '<a href="https://www.fsbpt.org" rel="noopener noreferrer nofollow">FSBPT</a>' in html
     assert '<div class="callout callout-warning">' in html
     assert "<strong>over the lung</strong>" in html

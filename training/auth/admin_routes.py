@@ -13,6 +13,7 @@ from training.auth.models import User
 from training.auth.recovery import send_verification
 from training.auth.services import AccountError, create_user, set_active, set_roles
 from training.confirm import Confirmation, confirm_page
+from training.database import paginate
 from training.extensions import db
 from training.forms import ActionForm
 
@@ -29,7 +30,7 @@ def users():
     if query:
         like = f"%{query.lower()}%"
         stmt = stmt.where(or_(User.email.like(like), User.name.ilike(like)))
-    page = db.paginate(stmt, per_page=PAGE_SIZE, error_out=False)
+    page = paginate(stmt, per_page=PAGE_SIZE)
     return render_template("admin/users.html", page=page, query=query)
 
 

@@ -127,7 +127,8 @@ class ProfileForm(LicenseFieldsMixin, FlaskForm):
         for key, value in self.name_values().items():
             setattr(user, key, value)
         user.names_confirmed_at = utcnow()
-        user.profession = self.profession.data or None
+        # a blank choice (Optional() passes whitespace) means "none", never an unknown profession
+        user.profession = (self.profession.data or "").strip() or None
         user.license_number = (self.license_number.data or "").strip() or None
         user.license_state = (self.license_state.data or "").strip() or None
         user.licensed_since = self.licensed_since.data

@@ -85,7 +85,7 @@ def on_attempt_graded(attempt: Attempt, **_extra) -> None:
     if not attempt.passed:
         return
     quiz = attempt.quiz or db.session.get(Quiz, attempt.quiz_id)
-    if (course_id := _course_of_module(quiz.module_id)) is not None:
+    if (course_id := quiz.course_id or _course_of_module(quiz.module_id)) is not None:
         check_completion(attempt.user_id, course_id, "quiz.passed")
 
 
@@ -99,7 +99,7 @@ def on_question_regraded(question, regrade=None, attempts=(), **_extra) -> None:
     pairs = set()
     for attempt_id in sorted(newly_passed):
         attempt = by_id.get(attempt_id) or db.session.get(Attempt, attempt_id)
-        if attempt is not None and (course_id := _course_of_module(attempt.quiz.module_id)):
+        if attempt is not None and (course_id := attempt.quiz.course_id or _course_of_module(attempt.quiz.module_id)):
             pairs.add((attempt.user_id, course_id))
     for user_id, course_id in sorted(pairs):
         check_completion(user_id, course_id, "quiz.regraded")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from training.certificates.services import MAX_REASON
+from training.forms import BoundedIntegerField
 
 
 class RevokeForm(FlaskForm):
@@ -65,12 +66,12 @@ class CheckPdfForm(FlaskForm):
 class RecertificationForm(FlaskForm):
     """How long a course's certificates are valid and how they are renewed."""
 
-    validity_months = IntegerField(
+    validity_months = BoundedIntegerField(
         "Validity (months)", validators=[Optional(), NumberRange(min=1, max=240)],
         description="Leave empty for certificates that never expire. Applies to certificates "
                     "issued from now on; issued ones keep the expiry they were issued with.")
     refresher_course_id = SelectField("Refresher course", coerce=int, validate_choice=True)
-    ce_hours = IntegerField("Or CE hours within the cycle", validators=[Optional(),
+    ce_hours = BoundedIntegerField("Or CE hours within the cycle", validators=[Optional(),
                                                                          NumberRange(min=1, max=500)])
     ce_course_codes = StringField(
         "Courses whose hours count", validators=[Length(max=500)],

@@ -22,6 +22,7 @@ from training.certificates.forms import CorrectionForm, RecertificationForm, Rei
 from training.certificates.models import Certificate, CertificateStatus
 from training.certificates.verification import linkedin_url
 from training.confirm import Confirmation, confirm_page
+from training.database import paginate
 from training.extensions import db
 
 bp = Blueprint("certificates", __name__)
@@ -95,7 +96,7 @@ def admin_list():
                               User.email.ilike(like.lower())))
     if status in STATUS_FILTERS:
         stmt = stmt.where(Certificate.status == status)
-    page = db.paginate(stmt, per_page=PAGE_SIZE, error_out=False)
+    page = paginate(stmt, per_page=PAGE_SIZE)
     return render_template("certificates/admin_list.html", page=page, query=query,
                            status=status if status in STATUS_FILTERS else "",
                            statuses=STATUS_FILTERS)

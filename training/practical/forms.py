@@ -8,7 +8,6 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     EmailField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
@@ -18,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from training.auth.forms import MultiCheckboxField
+from training.forms import BoundedIntegerField
 from training.practical.rubric import MAX_NOTES, OUTCOME_LABELS
 from training.timezones import zone_choices
 
@@ -34,9 +34,9 @@ class WorkshopForm(FlaskForm):
                                       validators=[DataRequired(message="Enter a valid start date and time.")])
     ends_local = DateTimeLocalField("Ends", format="%Y-%m-%dT%H:%M",
                                     validators=[DataRequired(message="Enter a valid end date and time.")])
-    capacity = IntegerField("Seats", validators=[InputRequired(message="Enter the number of seats."),
+    capacity = BoundedIntegerField("Seats", validators=[InputRequired(message="Enter the number of seats."),
                                                  NumberRange(min=1, max=500)])
-    ratio = IntegerField("Trainees per instructor (at most)", default=8,
+    ratio = BoundedIntegerField("Trainees per instructor (at most)", default=8,
                          validators=[InputRequired(message="Enter the ratio."), NumberRange(min=1, max=50)],
                          description="The instructor-to-trainee ratio the session must respect.")
     instructor_ids = MultiCheckboxField("Instructors present", coerce=int, choices=[])

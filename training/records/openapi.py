@@ -13,6 +13,8 @@ from training.records.csv_safe import EXPORT_COLUMNS
 from training.records.filters import API_DEFAULT_LIMIT, API_MAX_LIMIT, PROFESSIONS, STATUSES
 
 _COURSE_PATTERN = "^[A-Za-z0-9._-]+$"
+#: free-text parameters refuse control characters (``filters.ArgReader.value``)
+_NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u001f\\u007f]*$"
 _CERTIFICATE_REF = "#/components/schemas/Certificate"
 _NULLABLE = {"online_active_hours", "revoked_at", "revocation_reason", "superseded_by"}
 _FORMATS = {
@@ -67,7 +69,8 @@ _FILTER_PARAMETERS = [
     _query("issued_to", {"type": "string", "format": "date"}, "Issued on or before this UTC day."),
     _query("course", {"type": "string", "maxLength": 20, "pattern": _COURSE_PATTERN}, "Course."),
     _query("profession", {"type": "string", "enum": list(PROFESSIONS)}, "Trainee's profession."),
-    _query("license_state", {"type": "string", "maxLength": 60}, "License state (any case)."),
+    _query("license_state", {"type": "string", "maxLength": 60, "pattern": _NO_CONTROL_CHARACTERS},
+           "License state (any case)."),
     _query("status", {"type": "string", "enum": list(STATUSES)}, "Certificate status."),
 ]
 

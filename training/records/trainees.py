@@ -91,7 +91,8 @@ def trainee_record(user: User) -> TraineeRecord:
     ]
     attempts = db.session.scalars(
         select(Attempt)
-        .options(joinedload(Attempt.quiz).joinedload(Quiz.module).joinedload(Module.course))
+        .options(joinedload(Attempt.quiz).joinedload(Quiz.module).joinedload(Module.course),
+                 joinedload(Attempt.quiz).joinedload(Quiz.course))  # a final examination's course
         .where(Attempt.user_id == user.id)
         .order_by(Attempt.started_at, Attempt.id)
     ).all()

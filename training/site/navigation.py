@@ -29,6 +29,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("records.tokens", "API tokens", ("auditor",)),
     NavItem("admin.users", "Users", ("admin",)),
     NavItem("certificates.admin_list", "Certificates", ("admin",)),
+    NavItem("accommodations.index", "Time accommodations", ("instructor", "admin")),
 ]
 
 

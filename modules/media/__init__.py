@@ -1,0 +1,1 @@
+"""The course media library: sanitised images, content-addressed storage, figures in lessons."""

@@ -1,0 +1,129 @@
+"""Import and export of a pool's hotspot questions in their documented JSON form.
+
+Import is all or nothing, like GIFT import: every item is read, checked and its chart found
+(in the course library, or a shipped body chart added to it) before anything is kept.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from modules.media.body_charts import find_chart
+from modules.media.errors import MediaError
+from modules.media.models import MediaAsset
+from modules.models import Module, objective_pairs
+from quizzes.forms import GiftUploadForm
+from quizzes.hotspot_json import MAX_FILE_BYTES, question_from_json, question_to_json, read_hotspot_items
+from quizzes.models import Question, Quiz
+from quizzes.question_form import TYPE_LABELS
+from quizzes.questions import QuestionError, add_question, apply_spec, check_spec, pool_questions, sync_media_uses
+from quizzes.spec import QuestionSpec
+from training.auth.decorators import role_required
+from training.extensions import db
+from training.forms import ActionForm
+
+bp = Blueprint("hotspot_exchange", __name__, url_prefix="/author/quizzes")
+
+
+class HotspotImportError(ValueError):
+    """A hotspot JSON item is wrong; the message names the item."""
+
+
+def resolve_chart(course_id: int, spec: QuestionSpec, chart: str, uploader=None) -> None:
+    """Point ``spec`` at the chart's library image (adding a shipped body chart if needed)."""
+    asset = find_chart(course_id, chart, uploader)
+    spec.image, spec.aspect = asset.filename, round(asset.height / asset.width, 6)
+
+
+def read_hotspot_specs(module: Module, text: str, uploader=None) -> list[QuestionSpec]:
+    """Every question of ``text`` checked and with its chart resolved; the first problem stops it."""
+    try:
+        items = read_hotspot_items(text)
+    except ValueError as err:
+        raise HotspotImportError(str(err)) from err
+    known = {key for key, _ in objective_pairs(module)}
+    specs = []
+    for number, item in enumerate(items, start=1):
+        name = item.get("name") if isinstance(item, dict) else None
+        where = f"question {number}" + (f" ('{name}')" if isinstance(name, str) else "")
+        try:
+            spec, chart = question_from_json(item)
+            unknown = [o for o in spec.objectives if o not in known]
+            if unknown:
+                raise ValueError(f"unknown objective '{unknown[0]}' (this module's objectives: "
+                                 f"{', '.join(sorted(known)) or 'none'})")
+            resolve_chart(module.course_id, spec, chart, uploader)
+            check_spec(spec)
+        except (ValueError, MediaError) as err:
+            raise HotspotImportError(f"{where}: {err}") from err
+        specs.append(spec)
+    names = [s.title for s in specs]
+    if len(set(names)) != len(names):
+        raise HotspotImportError("every question needs a unique name")
+    return specs
+
+
+def export_hotspots(module: Module) -> str:
+    questions = [q for q in pool_questions(module.id) if q.qtype == "hotspot"]
+    files = {q.data.get("image") for q in questions}
+    names = {a.filename: a.name.rsplit(".", 1)[0] for a in db.session.scalars(
+        select(MediaAsset).where(MediaAsset.course_id == module.course_id)) if a.filename in files}
+    items = [question_to_json(q.spec(), names.get(q.data.get("image"), "")) for q in questions]
+    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+
+
+@bp.route("/modules/<int:module_id>/hotspots.json")
+@role_required("instructor")
+def export(module_id: int):
+    module = db.get_or_404(Module, module_id)
+    return Response(export_hotspots(module), mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{module.slug}-hotspots.json"'})
+
+
+@bp.route("/modules/<int:module_id>/hotspots", methods=["POST"])
+@role_required("instructor")
+def import_json(module_id: int):
+    module = db.get_or_404(Module, module_id)
+    form = GiftUploadForm()
+    if not form.validate_on_submit():
+        flash(" ".join(form.file.errors) or "Choose a file to import.", "danger")
+        return redirect(url_for("quiz_authoring.pool", module_id=module.id), 303)
+    raw = form.file.data.read(MAX_FILE_BYTES + 1)
+    try:
+        if len(raw) > MAX_FILE_BYTES or b"\x00" in raw:
+            raise HotspotImportError("the file is not a JSON text file of at most 1 MiB")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            raise HotspotImportError("the file is not UTF-8 text") from err
+        added = [add_question(module.id, spec) for spec in read_hotspot_specs(module, text, current_user)]
+    except (HotspotImportError, QuestionError) as err:
+        db.session.rollback()
+        flash(f"Nothing was imported: {err}.", "danger")
+        return render_template(
+            "quizzes/authoring/pool.html", module=module, questions=pool_questions(module.id, True),
+            quiz=db.session.scalar(select(Quiz).where(Quiz.module_id == module.id)), upload=GiftUploadForm(),
+            action=ActionForm(), type_labels=TYPE_LABELS,
+        ), 400
+    db.session.commit()
+    flash(f"Imported {len(added)} hotspot questions.", "success")
+    return redirect(url_for("quiz_authoring.pool", module_id=module.id), 303)
+
+
+def upsert_hotspots(module: Module, specs: list[QuestionSpec], existing: dict[str, Question]) -> int:
+    """Content loading: update questions matched by title, add the others; returns how many changed."""
+    touched = 0
+    for spec in specs:
+        question = existing.pop(spec.title, None)
+        if question is None:
+            add_question(module.id, spec)
+            touched += 1
+        else:
+            question.retired = False
+            touched += apply_spec(question, spec)
+            sync_media_uses(question)
+    return touched
