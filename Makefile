@@ -10,7 +10,7 @@ PORT ?= 5000
 WORKERS ?= 3
 THREADS ?= 2
 
-.PHONY: run test lint pytest bench soak install install-test clean
+.PHONY: run test lint pytest bench soak install install-test clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,7 @@ run: install
 	@.ci/system-deps
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
+	$(BIN)/flask static build
 	@echo "Serving on http://$(HOST):$(PORT) with the job worker; mail goes to instance/mail/  (Ctrl-C to stop)"
 	WEB_CONCURRENCY=$(WORKERS) $(BIN)/python -m training.notifications.supervisor \
 		"$(BIN)/gunicorn --workers $(WORKERS) --threads $(THREADS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app" \
@@ -46,6 +47,11 @@ test: install-test
 
 lint: install-test
 	$(BIN)/ruff check .
+
+## make screenshots: retake the README screenshots (docs/screenshots/) with the browser tests
+screenshots: install-test
+	@.ci/system-deps
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e/test_screenshots.py
 
 bench: install-test
 	@.ci/system-deps

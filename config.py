@@ -105,6 +105,8 @@ class Config:
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
     #: seconds a trainee may submit after a quiz deadline (network latency, clock skew)
     QUIZ_GRACE_SECONDS = int(os.environ.get("QUIZ_GRACE_SECONDS", "30"))
+    #: hashed, compressed static files written by `flask static build`, served by WhiteNoise
+    STATIC_BUILD_DIR = os.environ.get("STATIC_BUILD_DIR", str(INSTANCE_DIR / "static-build"))
     #: where media library files are kept (content-addressed); the instance folder by default
     MEDIA_ROOT = os.environ.get("MEDIA_ROOT", "")
     #: largest image upload in bytes, and largest image in pixels (width x height)
@@ -157,6 +159,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    STATIC_BUILD_DIR = ""  # source files under their own names; tests that build pass a folder
     JOBS_URL = "memory://"
     MAIL_BACKEND = "file"
     #: media files of a test run go to a temporary folder, never into instance/

@@ -28,6 +28,7 @@ from modules.services import (
     set_course_published,
 )
 from training.auth.decorators import role_required
+from training.confirm import Confirmation, confirm_page
 from training.extensions import db
 from training.forms import ActionForm
 
@@ -58,9 +59,9 @@ def _course_tree(course_id: int) -> Course:
 
 
 def _course_page(course: Course, form: CourseForm | None = None, move_error=None, status=200):
-    form = form or CourseForm(
-        obj=course, formdata=None, signoff_checklist="\n".join(course.signoff_checklist or [])
-    )
+    if form is None:
+        form = CourseForm(obj=course, formdata=None)
+        fill_lists(form, course)
     return render_template(
         "authoring/course.html", course=course, form=form, action=ActionForm(), move=MoveForm(),
         move_error=move_error,
@@ -72,6 +73,12 @@ def _course_page(course: Course, form: CourseForm | None = None, move_error=None
 def index():
     courses = db.session.scalars(select(Course).order_by(Course.title)).all()
     return render_template("authoring/index.html", courses=courses)
+
+
+def fill_lists(form: CourseForm, course: Course) -> None:
+    """Show the course's lists one item per line (obj= alone would show a Python list)."""
+    form.signoff_checklist.data = "\n".join(course.signoff_checklist or [])
+    form.prerequisites.data = "\n".join(course.prerequisites or [])
 
 
 def _course_values(form: CourseForm) -> dict:
@@ -87,6 +94,7 @@ def _course_values(form: CourseForm) -> dict:
         "seat_time_percent": (DEFAULT_SEAT_TIME_PERCENT if form.seat_time_percent.data is None
                               else form.seat_time_percent.data),
         "signoff_checklist": lines(form.signoff_checklist.data),
+        "prerequisites": lines(form.prerequisites.data),
     }
 
 
@@ -110,7 +118,9 @@ def new_course():
 @role_required(*AUTHORS)
 def course(course_id: int):
     course = _course_tree(course_id)
-    form = CourseForm(obj=course, signoff_checklist="\n".join(course.signoff_checklist or []))
+    form = CourseForm(obj=course)
+    if not form.is_submitted():
+        fill_lists(form, course)
     if form.validate_on_submit():
         try:
             save_course(course, _course_values(form))
@@ -231,6 +241,34 @@ def remove_module(module_id: int):
 def remove_lesson(lesson_id: int):
     lesson = db.get_or_404(Lesson, lesson_id)
     return _remove(lesson, lesson.module.course_id, delete_lesson)
+
+
+@bp.route("/modules/<int:module_id>/delete/confirm")
+@role_required(*AUTHORS)
+def confirm_remove_module(module_id: int):
+    module = db.get_or_404(Module, module_id)
+    return confirm_page(Confirmation(
+        heading=f"Delete module “{module.title}”?",
+        consequences=[f"The module and its {len(module.lessons)} lesson(s), with every revision, are deleted for good.",
+                      "Its quiz and question pool go with it; the modules after it move up one place.",
+                      "A module in which trainees have completed lessons cannot be deleted: unpublish it instead."],
+        button="Delete module", action_url=url_for("authoring.remove_module", module_id=module.id),
+        cancel_url=url_for("authoring.course", course_id=module.course_id),
+    ), ActionForm())
+
+
+@bp.route("/lessons/<int:lesson_id>/delete/confirm")
+@role_required(*AUTHORS)
+def confirm_remove_lesson(lesson_id: int):
+    lesson = db.get_or_404(Lesson, lesson_id)
+    return confirm_page(Confirmation(
+        heading=f"Delete lesson “{lesson.title}”?",
+        consequences=["The lesson and every revision of it are deleted for good; the lessons after it move up.",
+                      "The course's contact hours are recomputed without its minutes.",
+                      "A lesson that trainees have completed cannot be deleted: unpublish it instead."],
+        button="Delete lesson", action_url=url_for("authoring.remove_lesson", lesson_id=lesson.id),
+        cancel_url=url_for("authoring.course", course_id=lesson.module.course_id),
+    ), ActionForm())
 
 
 def _remove(item: Module | Lesson, course_id: int, delete) -> object:

@@ -26,7 +26,7 @@ COURSE_KEYS = {
 }
 #: ``final_exam`` belongs to the quiz layer, which reads it from the same file
 #: ``signoff_checklist`` is the former free-typed practical checklist, replaced by rubric.yaml
-COURSE_OPTIONAL_KEYS = {"final_exam", "signoff_checklist"}
+COURSE_OPTIONAL_KEYS = {"final_exam", "prerequisites", "signoff_checklist"}
 #: ``quiz`` belongs to the quiz layer, which reads it from the same file
 MODULE_KEYS = {"title", "slug", "objectives"}
 MODULE_OPTIONAL_KEYS = {"quiz"}
@@ -79,6 +79,7 @@ class CourseSpec:
     practical_hours: Decimal
     requires_signoff: bool
     signoff_checklist: list[str]
+    prerequisites: list[str] = field(default_factory=list)
     modules: list[ModuleSpec] = field(default_factory=list)
 
 
@@ -206,6 +207,7 @@ def read_course_dir(path: Path) -> tuple[CourseSpec | None, list[Problem]]:
         approval_number=reader.text(meta, name, "approval_number", 80),
         practical_hours=Decimal(str(hours or 0)), requires_signoff=signoff is True,
         signoff_checklist=checklist,
+        prerequisites=reader.text_list(meta, name, "prerequisites", allow_empty=True),
     )
     if "final_exam" in meta and not isinstance(meta["final_exam"], dict):
         reader.problem(name, "final_exam", "must be a mapping of examination settings")

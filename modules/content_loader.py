@@ -170,6 +170,7 @@ def _write_course(spec: CourseSpec) -> tuple[Course, LoadSummary]:
         course, code=spec.code, title=spec.title, summary=spec.summary, provider=spec.provider,
         approval_number=spec.approval_number, practical_hours=spec.practical_hours,
         requires_signoff=spec.requires_signoff, signoff_checklist=spec.signoff_checklist,
+        prerequisites=spec.prerequisites,
     )
     summary.course_updated = changed and not summary.course_created
     db.session.flush()  # the course's id: figures go into its media library

@@ -15,6 +15,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from training.forms import BoundedIntegerField
 from training.validators import finite_number
 
+
+def unix_newlines(text: str | None) -> str | None:
+    """Browsers send textarea line ends as CRLF; store LF so an unchanged save changes nothing."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if isinstance(text, str) else text
+
+
 SLUG = Regexp(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use lower-case letters, digits and single hyphens."
 )
@@ -33,7 +39,8 @@ class CourseForm(FlaskForm):
     slug = StringField("Slug (web address)", validators=[DataRequired(), Length(max=80), SLUG])
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField(
-        "Summary (Markdown)", validators=[Optional(), Length(max=20_000)], render_kw={"rows": 6}
+        "Summary (Markdown)", filters=[unix_newlines], validators=[Optional(), Length(max=20_000)],
+        render_kw={"rows": 6},
     )
     provider = StringField("Provider", validators=[DataRequired(), Length(max=200)])
     approval_number = StringField(
@@ -52,7 +59,11 @@ class CourseForm(FlaskForm):
                     "50); 0 turns the rule off. Trainees see how many minutes are left.",
     )
     signoff_checklist = LinesField(
-        "Sign-off checklist (one skill per line)", validators=[Optional(), Length(max=5_000)]
+        "Sign-off checklist (one skill per line)", filters=[unix_newlines], validators=[Optional(), Length(max=5_000)]
+    )
+    prerequisites = LinesField(
+        "Prerequisites (one per line)", filters=[unix_newlines], validators=[Optional(), Length(max=5_000)],
+        description="Shown on the public course page: who may enrol and what the course assumes.",
     )
     submit = SubmitField("Save course")
 
@@ -61,13 +72,14 @@ class ModuleForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     slug = StringField("Slug", validators=[DataRequired(), Length(max=80), SLUG])
     objectives = LinesField(
-        "Learning objectives (one per line)", validators=[Optional(), Length(max=5_000)],
+        "Learning objectives (one per line)", filters=[unix_newlines], validators=[Optional(), Length(max=5_000)],
         render_kw={"rows": 5},
         description="Questions and blueprints name objectives by id: o1, o2... by position, or an id "
                     "you give at the start of the line, as in '[pleura] Protect the pleura'.",
     )
     intro = TextAreaField(
-        "Introduction (Markdown)", validators=[Optional(), Length(max=20_000)], render_kw={"rows": 4}
+        "Introduction (Markdown)", filters=[unix_newlines], validators=[Optional(), Length(max=20_000)],
+        render_kw={"rows": 4},
     )
     published = BooleanField("Published", default=True)
     submit = SubmitField("Save module")
@@ -80,7 +92,7 @@ class LessonForm(FlaskForm):
         "Estimated minutes", validators=[InputRequired(), NumberRange(min=1, max=600)]
     )
     body = TextAreaField(
-        "Lesson (Markdown)",
+        "Lesson (Markdown)", filters=[unix_newlines],
         validators=[DataRequired(message="The lesson body cannot be empty."), Length(max=200_000)],
         description="Use ::: warning ... ::: for a safety callout, "
         "::: note ... ::: for a side note.",

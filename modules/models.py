@@ -51,6 +51,8 @@ class Course(db.Model):
     seat_time_percent: Mapped[int] = mapped_column(default=50, server_default="50")
     #: skills an instructor checks at the practical sign-off
     signoff_checklist: Mapped[list] = mapped_column(JSON, default=list)
+    #: who may take the course and what it assumes, shown on the public course page
+    prerequisites: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     published: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -31,7 +31,7 @@ lesson_completed = signals.signal("lesson-completed")
 MAX_TITLE = 200
 COURSE_FIELDS = (
     "code", "slug", "title", "summary", "provider", "approval_number", "practical_hours",
-    "requires_signoff", "signoff_checklist", "seat_time_percent",
+    "requires_signoff", "signoff_checklist", "seat_time_percent", "prerequisites",
 )
 
 

@@ -35,11 +35,16 @@ class QuizError(ValueError):
 
 
 class AnswerErrors(QuizError):
-    """Some submitted answers are invalid; ``errors`` maps question id to message."""
+    """Some submitted answers are invalid; ``errors`` maps question id to message.
 
-    def __init__(self, errors: dict[int, str]):
+    The valid answers of the same save are stored: the caller commits, then shows the errors.
+    """
+
+    def __init__(self, errors: dict[int, str], saved: int = 0):
         super().__init__("Some answers could not be accepted: see the messages next to them.")
         self.errors = errors
+        #: how many other answers were stored by the same save
+        self.saved = saved
 
 
 def current_time() -> datetime:
@@ -166,10 +171,13 @@ def close_if_expired(attempt: Attempt) -> bool:
 
 
 def save_answers(attempt: Attempt, form: Mapping[str, list[str]]) -> int:
-    """Store the posted answers of ``attempt``; all or nothing. Returns how many changed.
+    """Store the posted answers of ``attempt``, each question on its own. Returns how many changed.
 
     ``form`` maps field names to their values. Only ``q<question id>`` fields of questions
     in this attempt are accepted; choice fields carry the position shown, not a choice id.
+    A value that cannot be read (a mistyped number) keeps that question's stored answer and
+    is reported in ``AnswerErrors`` after every other answer has been stored: one typo must
+    not cost the trainee the rest of the page.
     """
     if attempt.submitted_at is not None or not _lock_open_attempt(attempt):
         raise QuizError("This attempt was already submitted; nothing was changed.")
@@ -193,13 +201,13 @@ def save_answers(attempt: Attempt, form: Mapping[str, list[str]]) -> int:
             parsed[question_id] = parse_answer(response.question.spec(), values)
         except InvalidAnswer as err:
             errors[question_id] = str(err)
-    if errors:
-        raise AnswerErrors(errors)
     now = current_time()
     changed = [{"id": by_question[question_id].id, "answer": answer, "saved_at": now}
                for question_id, answer in parsed.items() if by_question[question_id].answer != answer]
     _store(Response, changed, [by_question[question_id] for question_id in parsed
                                if by_question[question_id].answer != parsed[question_id]])
+    if errors:
+        raise AnswerErrors(errors, len(changed))
     return len(changed)
 
 

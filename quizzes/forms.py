@@ -28,6 +28,8 @@ class AttemptForm(FlaskForm):
     """Carries the CSRF token; the answer fields are named q<question id> in the template."""
 
     save = SubmitField("Save answers")
+    #: saves, then shows the summary of answered and unanswered questions before the final submission
+    review = SubmitField("Review and submit")
     submit = SubmitField("Submit attempt")
 
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from quizzes.attempts import load_attempt
-from quizzes.grading import correct_answer_summary, feedback_for
-from quizzes.hotspot import hotspot_review
 from quizzes.models import Attempt, Quiz, Response
-from quizzes.statistics import AttemptScores, question_stats, quiz_stats
+from quizzes.review import review_items
+from quizzes.statistics import BANDS, MIN_SAMPLE, AttemptScores, band, question_stats, quiz_stats
 from training.auth.decorators import role_required
 from training.extensions import db
 
@@ -34,13 +34,8 @@ def attempts(quiz_id: int):
 @role_required(*AUTHORS)
 def attempt(attempt_id: int):
     attempt = load_attempt(attempt_id) or abort(404)
-    review = []
-    for response in attempt.responses:
-        spec = response.question.spec()
-        review.append({"response": response, "feedback": feedback_for(spec, response.answer),
-                       "correct": correct_answer_summary(spec), "answer": response.answer,
-                       "hotspot": hotspot_review(spec, response.answer) if spec.qtype == "hotspot" else None})
-    return render_template("quizzes/authoring/attempt.html", attempt=attempt, quiz=attempt.quiz, review=review)
+    return render_template("quizzes/authoring/attempt.html", attempt=attempt, quiz=attempt.quiz,
+                           items=review_items(attempt, reveal=True))
 
 
 @bp.route("/<int:quiz_id>/statistics")
@@ -59,8 +54,21 @@ def statistics(quiz_id: int):
         )
         for a in submitted
     ]
-    titles = {r.question_id: r.question for a in submitted for r in a.responses}
+    questions = {r.question_id: r.question for a in submitted for r in a.responses}
+    rows = [
+        {"stat": stat, "question": questions[stat.question_id], "band": band(stat),
+         "label": question_label(questions[stat.question_id])}
+        for stat in question_stats(scores)
+    ]
     return render_template(
-        "quizzes/authoring/statistics.html", quiz=quiz, summary=quiz_stats(scores),
-        questions=question_stats(scores), titles=titles,
+        "quizzes/authoring/statistics.html", quiz=quiz, summary=quiz_stats(scores), rows=rows, bands=BANDS,
+        min_sample=MIN_SAMPLE,
     )
+
+
+def question_label(question) -> str:
+    """The question's title, or the start of its text when it has none."""
+    if question.title:
+        return question.title
+    text = Markup(question.prompt_html or "").striptags()  # noqa: S704 - sanitised when saved
+    return text if len(text) <= 60 else text[:57].rstrip() + "…"

@@ -26,11 +26,10 @@ from quizzes.attempts import (
     submit_attempt,
 )
 from quizzes.forms import AttemptForm
-from quizzes.grading import correct_answer_summary, feedback_for
-from quizzes.hotspot import hotspot_review
 from quizzes.models import Attempt
 from quizzes.progress import quiz_results
-from quizzes.views import attempt_questions
+from quizzes.review import attempts_left, course_outline, quiz_module, retry_step, review_items, revision_lessons
+from quizzes.views import answer_summary, attempt_questions
 from training.auth.decorators import role_required
 from training.extensions import db
 from training.forms import ActionForm
@@ -107,9 +106,10 @@ def save(attempt_id: int):
     try:
         save_answers(attempt, answers)
     except AnswerErrors as err:
-        db.session.rollback()
+        db.session.commit()  # every other answer of this save is kept
         if wants_json:
-            return jsonify(saved=False, errors={str(k): v for k, v in err.errors.items()}), 422
+            return jsonify(saved=False, saved_others=err.saved,
+                           errors={str(k): v for k, v in err.errors.items()}), 422
         return render_template("quizzes/take.html", attempt=attempt, quiz=attempt.quiz,
                                questions=attempt_questions(attempt, posted=answers), form=form,
                                errors=err.errors), 422
@@ -124,6 +124,8 @@ def save(attempt_id: int):
     db.session.commit()
     if wants_json:
         return jsonify(saved=True)
+    if form.review.data:
+        return redirect(url_for("quizzes.summary", attempt_id=attempt_id), 303)
     flash("Your answers are saved.", "success")
     return redirect(url_for("quizzes.attempt", attempt_id=attempt_id), 303)
 
@@ -138,6 +140,20 @@ def _submit(attempt: Attempt):
         db.session.commit()
         flash("This attempt was already submitted; nothing was changed.", "info")
     return redirect(target, 303)
+
+
+@bp.route("/attempts/<int:attempt_id>/summary")
+@role_required("trainee")
+def summary(attempt_id: int):
+    """The last step before submission: which questions are answered and which are not."""
+    attempt = require_own_attempt(load_attempt(attempt_id), current_user)
+    if close_if_expired(attempt):
+        db.session.commit()
+    if not attempt.is_open:
+        return redirect(url_for("quizzes.result", attempt_id=attempt.id))
+    rows = answer_summary(attempt)
+    return render_template("quizzes/summary.html", attempt=attempt, quiz=attempt.quiz, rows=rows,
+                           unanswered=[row for row in rows if not row["answered"]], form=AttemptForm())
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
@@ -163,20 +179,13 @@ def result(attempt_id: int):
     if attempt.is_open:
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
     summary = quiz_results(current_user.id, [attempt.quiz])[attempt.quiz_id]
-    reveal = may_see_answers(attempt.quiz, summary)
-    review = []
-    if reveal:
-        for response in attempt.responses:
-            spec = response.question.spec()
-            review.append({
-                "response": response,
-                "feedback": feedback_for(spec, response.answer),
-                "correct": correct_answer_summary(spec),
-                "hotspot": hotspot_review(spec, response.answer) if spec.qtype == "hotspot" else None,
-            })
-    return render_template("quizzes/result.html", attempt=attempt, quiz=attempt.quiz,
-                           summary=summary, reveal=reveal, review=review,
-                           next_step=_next_step(attempt))
+    quiz = attempt.quiz
+    reveal = may_see_answers(quiz, summary)
+    course = course_outline(quiz)
+    return render_template("quizzes/result.html", attempt=attempt, quiz=quiz, summary=summary, reveal=reveal,
+                           items=review_items(attempt, reveal=reveal), left=attempts_left(quiz, summary),
+                           retry=retry_step(quiz, course, summary), next_step=_next_step(attempt),
+                           lessons=revision_lessons(quiz, course), course=course, module=quiz_module(quiz, course))
 
 
 def _next_step(attempt: Attempt):

@@ -124,3 +124,25 @@ def flags_for(facility: float | None, discrimination: float | None) -> list[str]
     elif discrimination is not None and discrimination < WEAK_DISCRIMINATION_BELOW:
         flags.append("weak discrimination")
     return flags
+
+
+#: fewer attempts than this and a question's figures are shown greyed: too few to judge by
+MIN_SAMPLE = 10
+#: band -> (colour, short label, legend text); Okabe-Ito hues darkened to 3:1 or more on white
+BANDS = {
+    "ok": ("#0a5d99", "", "within range"),
+    "too_easy": ("#a85400", "too easy", f"too easy (facility above {TOO_EASY_ABOVE:g}%)"),
+    "too_hard": ("#7b2a7b", "too hard", f"too hard (facility below {TOO_HARD_BELOW:g}%)"),
+    "small": ("#8a939b", "few attempts", f"fewer than {MIN_SAMPLE} attempts: too few to judge"),
+}
+
+
+def band(stat: QuestionStats) -> str:
+    """Which colour band of the item analysis chart a question falls in."""
+    if stat.attempts < MIN_SAMPLE:
+        return "small"
+    if "too easy" in stat.flags:
+        return "too_easy"
+    if "too hard" in stat.flags:
+        return "too_hard"
+    return "ok"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from quizzes.grading import format_number
 from quizzes.models import Attempt
 
@@ -34,13 +36,28 @@ def attempt_questions(attempt: Attempt, posted: dict[str, list[str]] | None = No
             item |= {"image_url": f"/media/{data.get('image', '')}", "aspect": data.get("aspect", 1.0),
                      "max_marks": data.get("max_marks", 1)}
         item["value"] = _prefill(item, order, response.answer, posted.get(item["name"]) if posted else None)
+        item["answered"] = bool(item["value"])
         items.append(item)
     return items
+
+
+def answer_summary(attempt: Attempt) -> list[dict]:
+    """Per question, in the attempt's order: position, the start of its text, answered or not."""
+    rows = []
+    for response in attempt.responses:
+        text = Markup(response.question.prompt_html or "").striptags()  # noqa: S704 - sanitised when saved
+        rows.append({
+            "position": response.position,
+            "excerpt": text if len(text) <= 90 else text[:87].rstrip() + "…",
+            "answered": response.answer is not None,
+        })
+    return rows
 
 
 def _prefill(item: dict, order: list[int], answer: dict | None, raw: list[str] | None):
     """The current answer in the page's own terms (positions, text, matches)."""
     if raw is not None:
+        raw = [value for value in raw if value.strip()]  # the page's empty "unanswered" field
         if item["qtype"] == "matching":
             return dict(v.split("=", 1) for v in raw if "=" in v)
         return raw if item["qtype"] in ("multiple", "hotspot") else (raw[0] if raw else "")

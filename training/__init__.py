@@ -35,6 +35,9 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
     register_navigation(app)
     register_security(app)
+    from training.site.static_files import register_static_files
+
+    register_static_files(app)
     from training.timezones import register_time_filters
 
     register_time_filters(app)
@@ -98,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     from training.records.api import bp as api_bp
     from training.records.roster_routes import bp as rosters_bp
     from training.records.routes import bp as records_bp
+    from training.site.public import bp as public_bp
     from training.site.routes import bp as site_bp
     from training.site.targets import target_url
     from training.steps import register_step_provider
@@ -106,13 +110,19 @@ def register_blueprints(app: Flask) -> None:
         site_bp, auth_bp, admin_bp, courses_bp, authoring_bp, quizzes_bp, quiz_authoring_bp, quiz_reports_bp,
         progress_bp, certificates_bp, verify_bp, records_bp, api_bp,
         account_bp, notifications_bp, personal_data_bp, practical_bp,
-        jurisdictions_bp, pack_verify_bp, approvals_bp, rosters_bp, openbadges_bp,
+        jurisdictions_bp, pack_verify_bp, approvals_bp, rosters_bp, openbadges_bp, public_bp,
         media_bp, hotspot_exchange_bp, final_exam_bp, accommodations_bp,
     ):
         app.register_blueprint(blueprint)
     app.add_template_filter(render_markdown_cached, "markdown")
     app.add_template_global(module_links, "module_links")
     app.add_template_global(target_url, "target_url")
+    # the public course page lists the practical's rubric
+    from training.practical.rubric import course_skills
+    from training.site.public import register_public_course_section
+
+    app.add_template_global(course_skills, "practical_skills")
+    register_public_course_section(app, "practical/_public_skills.html")
     app.add_template_global(final_exam_link, "final_exam_link")
     # the practical's attendance, rubric and supervised sessions replace the former free-typed sign-off
     for provider in (LessonSteps(), ModuleQuizSteps(), *practical_providers, FinalExamSteps()):

@@ -35,7 +35,7 @@ def test_admin_lists_and_searches_certificates(client, login, admin, certificate
     assert certificate.serial not in client.get(
         "/admin/certificates?status=revoked").get_data(as_text=True)
     detail = client.get(f"/admin/certificates/{certificate.id}")
-    assert detail.status_code == 200 and b"Revoke certificate" in detail.data
+    assert detail.status_code == 200 and b"Revoke this certificate" in detail.data
 
 
 def test_revoke_with_a_reason(client, login, admin, certificate):
@@ -145,3 +145,15 @@ def test_state_changes_need_the_csrf_token(csrf_app, login, admin, certificate):
         assert response.status_code == 400
     db.session.refresh(certificate)
     assert certificate.status == "valid" and certificate_count() == 1
+
+
+def test_revoking_asks_first_and_keeps_the_reason_next_to_its_field(client, login, admin, certificate):
+    login(admin, on=client)
+    detail = client.get(f"/admin/certificates/{certificate.id}").get_data(as_text=True)
+    assert f'action="/admin/certificates/{certificate.id}/revoke"' not in detail
+    confirm = client.get(f"/admin/certificates/{certificate.id}/revoke/confirm").get_data(as_text=True)
+    assert f"Revoke certificate {certificate.serial}?" in confirm and "cannot be undone" in confirm
+    missing = client.post(f"/admin/certificates/{certificate.id}/revoke", data={"revoke-reason": ""})
+    assert missing.status_code == 400 and "Give a reason for the revocation." in missing.get_data(as_text=True)
+    db.session.refresh(certificate)
+    assert certificate.revoked_at is None

@@ -98,7 +98,7 @@ def test_instructor_edits_with_preview_publishes_and_trainee_sees_the_new_versio
     log_in(page, live_user(live_db, "instructor", "Ines Instructor"))
     page.get_by_role("link", name="Authoring", exact=True).click()
     page.get_by_role("link", name=title, exact=True).click()
-    page.get_by_role("link", name="Lesson 1.1").click()
+    page.get_by_role("link", name="Lesson 1.1", exact=True).click()
     expect(page).to_have_url(re.compile(re.escape(edit_url) + "$"))
     body = page.get_by_label("Lesson (Markdown)")
     expect(body).to_have_value("Text of lesson 1.1.")

@@ -119,6 +119,7 @@ def test_author_draws_zones_and_trainee_answers_with_mouse_and_keyboard(page, br
     expect(trainee_page.get_by_role("textbox", name="Marker 2", exact=True)).to_have_value("41,20")
     expect(trainee_page.locator("[data-hotspot] [data-status]")).to_have_text("Marker 2 at 41% across, 20% down.")
     expect(trainee_page.locator("#save-status")).to_contain_text("Saved at")
+    trainee_page.get_by_role("button", name="Review and submit").click()
     trainee_page.get_by_role("button", name="Submit attempt").click()
     expect(trainee_page.get_by_role("status")).to_contain_text("100%")
     expect(trainee_page.get_by_text(re.compile(r"Your mark 2 at 41\.0% across, 20\.0% down: in Upper trapezius")))\

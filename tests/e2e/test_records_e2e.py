@@ -104,7 +104,9 @@ def test_auditor_filters_downloads_and_uses_the_api(page, live_db):
                            headers={"Authorization": f"Bearer {token}"})
     assert api.status == 200 and [r["serial"] for r in api.json()["data"]] == [serial]
 
-    page.get_by_role("button", name="Revoke token Board import").click()
+    page.get_by_role("link", name="Revoke token Board import").click()
+    expect(page.get_by_role("heading", name="Revoke the API token “Board import”?")).to_be_visible()
+    page.get_by_role("button", name="Revoke token").click()
     expect(page.get_by_text("is revoked")).to_be_visible()
     refused = page.request.get("/api/v1/certificates", headers={"Authorization": f"Bearer {token}"})
     assert refused.status == 401 and refused.json()["error"] == "The API token has been revoked."

@@ -111,6 +111,18 @@ def test_assess_each_criterion_then_reassess_with_history(session_with_rubric, l
     assert "1 of 2 required skills competent" in mine and "Recapped once" in mine and "Neck and shoulder" in mine
 
 
+def test_the_outcome_starts_unset_and_must_be_chosen(session_with_rubric, login, client):
+    course, instructor, workshop, trainee, skills = session_with_rubric
+    trap = skills["trap"]
+    login(instructor)
+    page = client.get(assess_url(workshop, trainee, trap)).get_data(as_text=True)
+    assert '<option value="">Choose an outcome</option><option value="competent">' in page
+    assert "selected" not in page.split('id="outcome"')[1].split("</select>")[0]
+    response = client.post(assess_url(workshop, trainee, trap), data={"met": [trap.criteria[0]["key"]]})
+    assert response.status_code == 400 and "Choose an outcome." in response.get_data(as_text=True)
+    assert db.session.scalar(select(Assessment)) is None
+
+
 def test_assessing_outside_ones_sessions_is_refused(session_with_rubric, make_user, login, client):
     course, instructor, workshop, trainee, skills = session_with_rubric
     login(make_user("instructor"))

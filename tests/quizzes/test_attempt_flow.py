@@ -106,7 +106,7 @@ def test_second_submission_changes_nothing(client, db, make_user, login, quiz_co
     assert len(submitted_events) == 1
 
 
-def test_bad_answers_are_refused_and_change_nothing(client, db, make_user, login, quiz_course):
+def test_bad_answers_are_refused_and_keep_the_stored_answer(client, db, make_user, login, quiz_course):
     setup = quiz_course()
     trainee = make_user("trainee")
     enrol(db, trainee, setup.course)
@@ -121,7 +121,6 @@ def test_bad_answers_are_refused_and_change_nothing(client, db, make_user, login
         {f"q{single.id}": "9"},                         # position not shown
         {f"q{single.id}": "-1"},                        # tampered value
         {f"q{single.id}": "\u00b2"},                    # a digit to str.isdigit, not to int()
-        {f"q{numeric.id}": "8", f"q{single.id}": "x"},  # one bad answer spoils the save
     ]
     for data in cases:
         response = client.post(f"/quizzes/attempts/{attempt_id}/save", data=data)
@@ -133,6 +132,72 @@ def test_bad_answers_are_refused_and_change_nothing(client, db, make_user, login
     attempt = load(db, attempt_id)
     assert {r.question_id: r.answer for r in attempt.responses}[numeric.id] == {"value": 7.0}
     assert attempt.submitted_at is None
+
+
+def test_a_bad_value_keeps_every_other_answer_and_marks_only_its_question(
+        client, db, make_user, login, quiz_course):
+    setup = quiz_course()
+    trainee = make_user("trainee")
+    enrol(db, trainee, setup.course)
+    login(trainee)
+    attempt_id = start(client, setup.quiz)
+    numeric = db.session.scalar(select(Question).where(Question.qtype == "numeric"))
+    short = db.session.scalar(select(Question).where(Question.qtype == "short"))
+    single = db.session.scalar(select(Question).where(Question.title == "Single"))
+    client.post(f"/quizzes/attempts/{attempt_id}/save", data={f"q{numeric.id}": "7"})
+
+    page = client.post(f"/quizzes/attempts/{attempt_id}/save", data={
+        f"q{numeric.id}": "twelve", f"q{short.id}": "sharps container", f"q{single.id}": ["", "1"]})
+    assert page.status_code == 422
+    html = page.get_data(as_text=True)
+    assert "1 answer could not be accepted. Every other answer is saved." in html
+    assert html.count('aria-invalid="true" aria-describedby') == 2  # the question's fieldset and its input
+    assert f'id="q{numeric.id}-error"' in html and 'value="twelve"' in html  # what was typed is shown again
+    assert f'id="q{single.id}-1" value="1" checked' in html
+    attempt = load(db, attempt_id)
+    answers = {r.question_id: r.answer for r in attempt.responses}
+    assert answers[numeric.id] == {"value": 7.0}  # the bad value did not replace the stored answer
+    assert answers[short.id] == {"text": "sharps container"}
+    assert answers[single.id] is not None
+
+    reply = client.post(f"/quizzes/attempts/{attempt_id}/save", headers={"Accept": "application/json"},
+                        data={f"q{numeric.id}": "8", f"q{single.id}": "x"})
+    assert reply.status_code == 422
+    assert reply.get_json()["errors"] == {str(single.id): "That choice is not one of the options shown."}
+    assert {r.question_id: r.answer for r in load(db, attempt_id).responses}[numeric.id] == {"value": 8.0}
+
+
+def test_review_and_submit_shows_the_summary_first(client, db, make_user, login, quiz_course):
+    setup = quiz_course()
+    trainee = make_user("trainee")
+    enrol(db, trainee, setup.course)
+    login(trainee)
+    attempt_id = start(client, setup.quiz)
+    numeric = db.session.scalar(select(Question).where(Question.qtype == "numeric"))
+    response = client.post(f"/quizzes/attempts/{attempt_id}/save", data={f"q{numeric.id}": "7", "review": "1"})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/quizzes/attempts/{attempt_id}/summary")
+    summary = client.get(f"/quizzes/attempts/{attempt_id}/summary").get_data(as_text=True)
+    total = len(load(db, attempt_id).responses)
+    assert f"<strong>1 of {total}</strong> questions answered" in summary
+    assert summary.count("not answered</span>") == total - 1
+    assert load(db, attempt_id).submitted_at is None  # nothing is submitted until the last step
+    client.post(f"/quizzes/attempts/{attempt_id}/submit")
+    assert load(db, attempt_id).submitted_at is not None
+    assert client.get(f"/quizzes/attempts/{attempt_id}/summary").status_code == 302
+
+
+def test_unticking_every_box_clears_the_answer(client, db, make_user, login, quiz_course):
+    setup = quiz_course()
+    trainee = make_user("trainee")
+    enrol(db, trainee, setup.course)
+    login(trainee)
+    attempt_id = start(client, setup.quiz)
+    multiple = db.session.scalar(select(Question).where(Question.qtype == "multiple"))
+    client.post(f"/quizzes/attempts/{attempt_id}/save", data={f"q{multiple.id}": ["", "1"]})
+    assert {r.question_id: r.answer for r in load(db, attempt_id).responses}[multiple.id] is not None
+    client.post(f"/quizzes/attempts/{attempt_id}/save", data={f"q{multiple.id}": [""]})  # the page's hidden field
+    assert {r.question_id: r.answer for r in load(db, attempt_id).responses}[multiple.id] is None
 
 
 def test_trainee_cannot_see_another_trainees_attempt(app, client, db, make_user, login, quiz_course):

@@ -97,7 +97,9 @@ def test_attempt_page_shows_the_chart_but_never_the_zones(client, db, app, tmp_p
     attempt_id, question, chart = _attempt(client, db, app, tmp_path, make_user, login)
     page = client.get(f"/quizzes/attempts/{attempt_id}").get_data(as_text=True)
     assert f"/media/{chart.filename}" in page and 'data-hotspot' in page
-    assert page.count(f'name="q{question.id}"') == 2  # one position field per allowed marker
+    # one position field per allowed marker, and the empty field every question posts (clears an answer)
+    assert page.count(f'name="q{question.id}"') == 3
+    assert page.count(f'name="q{question.id}" data-marker-input') == 2
     form = page.split('id="attempt-form"')[1].split("</form>")[0]
     for secret in ("Upper trapezius", "Lung apex", '"cx"', "zones", "polygon", "Mid-way along", "weight"):
         assert secret not in form, secret

@@ -188,3 +188,38 @@ def test_attempt_review_and_statistics_pages(instructor_client, app, db, make_us
     stats = instructor_client.get(f"/author/quizzes/{setup.quiz.id}/statistics").get_data(as_text=True)
     assert "Submitted attempts" in stats and "<svg" in stats
     assert "66.7%" in stats  # mean of 0, 100, 100
+
+
+def test_item_analysis_labels_by_title_links_and_marks_bands(instructor_client, app, db, make_user, quiz_course):
+    from quizzes.statistics import BANDS, MIN_SAMPLE
+
+    setup = quiz_course(draw_count=None)
+    with app.test_request_context():
+        for _ in range(MIN_SAMPLE):
+            attempt = start_attempt(setup.quiz, make_user("trainee"))
+            form = full_marks_form(db, attempt)
+            single = db.session.scalar(select(Question).where(Question.title == "Single"))
+            form.pop(f"q{single.id}")  # nobody answers "Single": too hard
+            save_answers(attempt, form)
+            submit_attempt(attempt)
+            db.session.commit()
+    stats = instructor_client.get(f"/author/quizzes/{setup.quiz.id}/statistics").get_data(as_text=True)
+    single = db.session.scalar(select(Question).where(Question.title == "Single"))
+    numeric = db.session.scalar(select(Question).where(Question.qtype == "numeric"))
+    assert f'<a href="/author/quizzes/questions/{single.id}">Single</a>' in stats
+    assert f">Q{single.id}<" not in stats  # labelled by title, not by database id
+    assert stats.count(f'fill="{BANDS["too_hard"][0]}"') == 2  # its bar and the legend
+    assert stats.count(f'fill="{BANDS["too_easy"][0]}"') == 6  # five questions at 100% and the legend
+    assert BANDS["too_easy"][0] != BANDS["too_hard"][0]
+    assert "too easy (facility above 90%)" in stats and "too hard (facility below 25%)" in stats
+    assert 'class="small-sample"' not in stats and f"/author/quizzes/questions/{numeric.id}" in stats
+
+
+def test_item_analysis_greys_small_samples(instructor_client, app, db, make_user, quiz_course):
+    setup = quiz_course(draw_count=None)
+    with app.test_request_context():
+        attempt = start_attempt(setup.quiz, make_user("trainee"))
+        submit_attempt(attempt)
+        db.session.commit()
+    stats = instructor_client.get(f"/author/quizzes/{setup.quiz.id}/statistics").get_data(as_text=True)
+    assert stats.count('class="small-sample"') == 6 and "few attempts" in stats

@@ -12,6 +12,7 @@ from training.auth.forms import ActiveForm, AdminCreateUserForm, RolesForm
 from training.auth.models import User
 from training.auth.recovery import send_verification
 from training.auth.services import AccountError, create_user, set_active, set_roles
+from training.confirm import Confirmation, confirm_page
 from training.database import paginate
 from training.extensions import db
 from training.forms import ActionForm
@@ -90,6 +91,22 @@ def update_roles(user_id: int):
         "admin/user.html", target=target, roles_form=form, active_form=ActiveForm(active=not target.active),
         resend_form=ActionForm(),
     ), 400
+
+
+@bp.route("/users/<int:user_id>/active/confirm")
+@role_required("admin")
+def confirm_deactivate(user_id: int):
+    target = db.get_or_404(User, user_id)
+    if not target.active:
+        return redirect(url_for("admin.user", user_id=target.id))
+    return confirm_page(Confirmation(
+        heading=f"Deactivate the account of {target.name}?",
+        consequences=[f"{target.name} ({target.email}) is logged out on every device at once and cannot log in.",
+                      "Their courses, attempts, certificates and records are kept; certificates stay valid.",
+                      "You can reactivate the account later; the change is recorded in the audit log."],
+        button="Deactivate account", action_url=url_for("admin.update_active", user_id=target.id),
+        cancel_url=url_for("admin.user", user_id=target.id), hidden={"active": ""},
+    ), ActiveForm())
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])

@@ -21,6 +21,7 @@ from training.certificates.documents import (
 from training.certificates.forms import CorrectionForm, RecertificationForm, ReissueForm, RevokeForm
 from training.certificates.models import Certificate, CertificateStatus
 from training.certificates.verification import linkedin_url
+from training.confirm import Confirmation, confirm_page
 from training.database import paginate
 from training.extensions import db
 
@@ -126,6 +127,30 @@ def admin_detail(certificate_id: int):
     return _admin_page(certificate, RevokeForm(prefix="revoke"), ReissueForm(prefix="reissue"))
 
 
+def _revoke_confirmation(certificate: Certificate) -> Confirmation:
+    return Confirmation(
+        heading=f"Revoke certificate {certificate.serial}?",
+        consequences=[
+            f"The certificate of {certificate.user.name} stops being valid: its public verification page says "
+            "revoked, with the reason you give.",
+            "The certificate itself is not changed or deleted; the revocation and its reason are recorded in the "
+            "audit log.",
+            "A revocation cannot be undone; to correct a certificate, re-issue it instead.",
+        ],
+        button="Revoke certificate", action_url=url_for("certificates.revoke", certificate_id=certificate.id),
+        cancel_url=url_for("certificates.admin_detail", certificate_id=certificate.id),
+    )
+
+
+@bp.route("/admin/certificates/<int:certificate_id>/revoke/confirm")
+@role_required("admin")
+def confirm_revoke(certificate_id: int):
+    certificate = db.get_or_404(Certificate, certificate_id)
+    if certificate.revoked_at:
+        return redirect(url_for("certificates.admin_detail", certificate_id=certificate.id))
+    return confirm_page(_revoke_confirmation(certificate), RevokeForm(prefix="revoke"))
+
+
 @bp.route("/admin/certificates/<int:certificate_id>/revoke", methods=["POST"])
 @role_required("admin")
 def revoke(certificate_id: int):
@@ -141,7 +166,7 @@ def revoke(certificate_id: int):
             db.session.commit()
             flash(f"Certificate {certificate.serial} revoked.", "success")
             return redirect(url_for("certificates.admin_detail", certificate_id=certificate.id))
-    return _admin_page(certificate, form, ReissueForm(prefix="reissue"), 400)
+    return confirm_page(_revoke_confirmation(certificate), form, 400)
 
 
 @bp.route("/admin/certificates/<int:certificate_id>/reissue", methods=["POST"])

@@ -72,7 +72,9 @@ class AssessmentForm(FlaskForm):
     """One skill: each criterion met or not yet, the outcome, notes."""
 
     met = MultiCheckboxField("Criteria met", choices=[])
-    outcome = SelectField("Outcome", choices=list(OUTCOME_LABELS.items()), validators=[DataRequired()])
+    #: starts unset: no outcome defaults to a pass, the assessor must choose one
+    outcome = SelectField("Outcome", choices=[("", "Choose an outcome"), *OUTCOME_LABELS.items()],
+                          validators=[DataRequired(message="Choose an outcome.")])
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=MAX_NOTES)])
     submit = SubmitField("Record assessment")
 

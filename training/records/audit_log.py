@@ -16,15 +16,19 @@ from training.extensions import db
 from training.records.csv_safe import iter_csv
 from training.records.exports import CHUNK_SIZE, PreparedExport, chunked, export_filename
 from training.records.filters import MAX_PAGE, ArgReader
+from training.records.subjects import subject_labels
 
 AUDIT_FILTERS = ("action", "actor", "at_from", "at_to")
 PAGE_SIZE = 50
+#: export rows whose subjects are named together (a handful of queries per batch)
+LABEL_BATCH = 1000
 AUDIT_COLUMNS = [
     ("seq", "Entry"),
     ("at", "At (UTC)"),  # exactly as hashed, so the hash can be recomputed from the file
     ("actor", "Actor"),
     ("action", "Action"),
     ("subject", "Subject"),
+    ("subject_label", "Subject (readable)"),  # not hashed: who or what the subject is today
     ("details", "Details (JSON)"),
     ("prev_hash", "Previous hash"),
     ("hash", "Hash"),
@@ -121,12 +125,14 @@ def _iter_entries(flt: AuditFilter, up_to_seq: int) -> Iterator[dict[str, object
         select(*columns).where(*_conditions(flt), AuditEntry.seq <= up_to_seq)
         .order_by(AuditEntry.seq).execution_options(yield_per=1000)
     )
-    for row in db.session.execute(stmt):
-        yield {
-            "seq": row.seq, "at": row.at.isoformat(), "actor": row.actor, "action": row.action,
-            "subject": row.subject, "details": details_json(row.details),
-            "prev_hash": row.prev_hash, "hash": row.hash,
-        }
+    for rows in db.session.execute(stmt).partitions(LABEL_BATCH):
+        labels = subject_labels({row.subject for row in rows})
+        for row in rows:
+            yield {
+                "seq": row.seq, "at": row.at.isoformat(), "actor": row.actor, "action": row.action,
+                "subject": row.subject, "subject_label": labels.get(row.subject, ""),
+                "details": details_json(row.details), "prev_hash": row.prev_hash, "hash": row.hash,
+            }
 
 
 def prepare_audit_export(flt: AuditFilter) -> PreparedExport:

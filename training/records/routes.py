@@ -17,6 +17,7 @@ from training.audit.services import verify_stored_chain
 from training.auth.decorators import role_required
 from training.auth.forms import PROFESSION_CHOICES
 from training.auth.models import User
+from training.confirm import Confirmation, confirm_page
 from training.extensions import db
 from training.forms import ActionForm
 from training.progress.services import STATUS_LABELS
@@ -42,6 +43,7 @@ from training.records.forms import (
 )
 from training.records.practical import practical_record, prepare_practical_export
 from training.records.services import course_choices, records_page
+from training.records.subjects import subject_labels
 from training.records.trainees import parse_search_request, search_trainees, trainee_record
 
 bp = Blueprint("records", __name__, url_prefix="/records")
@@ -130,6 +132,7 @@ def _audit_page(flt, page, errors: dict[str, str], verify_form=None, result=None
     return render_template(
         "records/audit_log.html",
         flt=flt, page=page, errors=errors, values=request.args,
+        labels=subject_labels(e.subject for e in page.items) if page is not None else {},
         actions=log_service.action_choices(),
         head=format_head(chain_head()), export_form=AuditExportForm(),
         verify_form=verify_form or VerifyForm(formdata=None), result=result,
@@ -184,6 +187,21 @@ def tokens_page():
         tokens=token_service.tokens_of(current_user),
         revoke_form=ActionForm(),
     ), status
+
+
+@bp.route(f"/tokens/<int(max={MAX_ID}):token_id>/revoke/confirm")
+@auditor_only
+def confirm_revoke_token(token_id: int):
+    token = next((t for t in token_service.tokens_of(current_user) if t.id == token_id and not t.revoked_at), None)
+    if token is None:
+        abort(404)
+    return confirm_page(Confirmation(
+        heading=f"Revoke the API token “{token.name}”?",
+        consequences=[f"Every tool using the token that starts with {token.prefix}… is refused from now on.",
+                      "A revoked token cannot be used again; create a new one if a tool still needs access."],
+        button="Revoke token", action_url=url_for("records.revoke_token", token_id=token.id),
+        cancel_url=url_for("records.tokens"),
+    ), ActionForm())
 
 
 @bp.route(f"/tokens/<int(max={MAX_ID}):token_id>/revoke", methods=["POST"])
