@@ -17,6 +17,13 @@ from tests.conftest import _PASSWORD_HASH, PASSWORD
 from training.auth.models import User, UserRole
 
 
+def wait_for_image(image) -> None:
+    """Wait until the image has loaded (wait_for_function would evaluate a string, which the
+    pages' Content-Security-Policy rightly forbids)."""
+    expect(image).to_have_js_property("complete", True)
+    assert image.evaluate("element => element.naturalWidth") > 0
+
+
 def person(live_db, role: str, tag: str) -> str:
     email = f"{role}-{tag}@example.org"
     user = User(email=email, name=f"{role.title()} {tag}", password_hash=_PASSWORD_HASH,
@@ -71,7 +78,7 @@ def test_author_draws_zones_and_trainee_answers_with_mouse_and_keyboard(page, br
     page.get_by_label("Body chart or image").select_option(label="back.svg")
     stage = page.locator("[data-zone-editor] [data-stage]")
     expect(stage.locator("img")).to_have_attribute("src", re.compile(r"/media/[0-9a-f]{64}\.svg$"))
-    page.wait_for_function("document.querySelector('[data-chart]').naturalWidth > 0")
+    wait_for_image(page.locator("[data-chart]"))
     click_at(stage, 40, 20)  # circle tool: a zone centred where the author clicks
     page.get_by_label("Zone 1 label").fill("Upper trapezius")
     page.get_by_label("Zone 1 radius %").fill("8")
@@ -102,7 +109,7 @@ def test_author_draws_zones_and_trainee_answers_with_mouse_and_keyboard(page, br
     trainee_page.get_by_role("link", name="Anatomy quiz", exact=True).first.click()
     trainee_page.get_by_role("button", name="Start attempt").click()
     answer_stage = trainee_page.locator("[data-hotspot] [data-stage]")
-    trainee_page.wait_for_function("document.querySelector('[data-hotspot] img').naturalWidth > 0")
+    wait_for_image(trainee_page.locator("[data-hotspot] img"))
     assert "Upper trapezius" not in trainee_page.content() and "Lung apex" not in trainee_page.content()
 
     click_at(answer_stage, 41, 21)  # the mouse: marker 1 in the target zone
