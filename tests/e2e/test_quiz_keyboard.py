@@ -82,6 +82,8 @@ def test_quiz_completed_with_the_keyboard_alone_on_a_phone(page, live_db):
 def test_form_errors_are_announced_where_focus_lands(page):
     page.goto("/register")
     page.get_by_role("button", name="Create account").click()
+    # the refused form comes back as a new page: wait for it and for focus to reach the first error
+    expect(page.locator(":focus")).to_have_attribute("aria-invalid", "true")
     focused = page.evaluate("""() => {
       const el = document.activeElement;
       const ids = (el.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
