@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from training.content_version import track_content
 from training.database import utcnow
 from training.extensions import db
 
@@ -199,3 +200,7 @@ def objective_pairs(module: Module) -> list[tuple[str, str]]:
     ids = list(module.objective_ids or [])
     return [(ids[i] if i < len(ids) and ids[i] else f"o{i + 1}", text)
             for i, text in enumerate(module.objectives or [])]
+
+
+# what the content cache (training.content_version) must never serve stale
+track_content(Course, Module, Lesson, LessonRevision)

@@ -11,18 +11,29 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from modules.content_cache import course_tree
 from modules.models import Course, Lesson, Module
 from modules.steps import LessonFacts, LessonSteps
+from training.content_version import Snapshot
 from training.extensions import db
-from training.progress.engine import ModuleShape, Progress, course_progress, evaluate
+from training.progress.engine import MODULE_STEP_KINDS, ModuleShape, Progress, course_progress, evaluate
 
 
 def load_course(slug: str, *, include_drafts: bool) -> Course | None:
-    """The course with its modules and lessons, in three queries."""
+    """The course with its modules and lessons, in three queries (ORM objects, for changes)."""
     course = db.session.scalar(
         select(Course).where(Course.slug == slug)
         .options(selectinload(Course.modules).selectinload(Module.lessons))
     )
+    if course is None or (not course.published and not include_drafts):
+        return None
+    return course
+
+
+def read_course(slug: str, *, include_drafts: bool) -> Snapshot | None:
+    """The course tree as pages read it: from the worker's content cache (see
+    ``modules.content_cache``), the same shape as ``load_course`` but read-only."""
+    course = course_tree(slug)
     if course is None or (not course.published and not include_drafts):
         return None
     return course
@@ -41,8 +52,12 @@ def author_preview(course: Course) -> Progress:
     return evaluate(shape, states, ignore_locks=True)
 
 
-def reader_progress(course: Course, user, *, author: bool) -> Progress:
-    """The engine's progress for a trainee (enrolled or not); the preview for an author."""
+def reader_progress(course: Course, user, *, author: bool, modules_only: bool = False) -> Progress:
+    """The engine's progress for a trainee (enrolled or not); the preview for an author.
+
+    ``modules_only``: just the module steps (lessons and module quizzes), which is all a lesson
+    needs (its lock, its neighbours, its module); ``continue_step`` adds the rest when needed.
+    """
     if author:
         return author_preview(course)
-    return course_progress(course, user.id)
+    return course_progress(course, user.id, kinds=MODULE_STEP_KINDS if modules_only else None)

@@ -9,8 +9,9 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_login import current_user
 from sqlalchemy import select
 
-from modules.models import Course, Enrolment, Lesson, LessonRevision
-from modules.reading import lesson_of, load_course, reader_progress
+from modules.content_cache import lesson_revision
+from modules.models import Course, Enrolment, Lesson
+from modules.reading import lesson_of, load_course, read_course, reader_progress
 from modules.seat_time import (
     MAX_BEAT_SECONDS,
     HeartbeatError,
@@ -21,7 +22,7 @@ from modules.services import ContentError, SeatTimeError, complete_lesson, enrol
 from training.auth.decorators import role_required
 from training.extensions import db
 from training.forms import ActionForm
-from training.progress.engine import Progress, Step, course_progress
+from training.progress.engine import MODULE_STEP_KINDS, Progress, Step, continue_step, course_progress
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
@@ -67,7 +68,7 @@ def catalogue():
 @role_required(*READERS)
 def course(slug: str):
     author = is_author()
-    course = load_course(slug, include_drafts=author) or abort(404)
+    course = read_course(slug, include_drafts=author) or abort(404)
     enrolment = find_enrolment(current_user.id, course.id)
     progress = reader_progress(course, current_user, author=author)
     return render_template(
@@ -96,11 +97,11 @@ def enrol_in(slug: str):
 def readable_lesson(slug: str, lesson_id: int) -> Reading:
     """The course, progress and lesson step, after the enrolment and lock checks."""
     author = is_author()
-    course = load_course(slug, include_drafts=author) or abort(404)
+    course = read_course(slug, include_drafts=author) or abort(404)
     enrolled = find_enrolment(current_user.id, course.id) is not None
     if not enrolled and not author:
         abort(403, description="Enrol in the course to read its lessons.")
-    progress = reader_progress(course, current_user, author=author)
+    progress = reader_progress(course, current_user, author=author, modules_only=True)
     step = progress.step(f"lesson:{lesson_id}") or abort(404)
     if step.locked:
         abort(403, description="This lesson is locked until you complete the previous module.")
@@ -109,12 +110,15 @@ def readable_lesson(slug: str, lesson_id: int) -> Reading:
 
 def _lesson_page(reading: Reading, *, refusal: str = "", status: int = 200):
     revision_id = reading.lesson.current_revision_id
-    revision = db.session.get(LessonRevision, revision_id) if revision_id else None
+    revision = lesson_revision(revision_id)
     previous, following = reading.progress.lesson_neighbours(reading.step.key)
+    # "Continue" shows once the lesson is done; only then may the course-level steps be needed
+    after = continue_step(reading.course, current_user.id, reading.progress) \
+        if reading.enrolled and reading.step.done else None
     return render_template(
         "modules/lesson.html", course=reading.course, progress=reading.progress,
         module=reading.progress.module_of(reading.step.key), step=reading.step,
-        lesson=reading.lesson, revision=revision, previous=previous, following=following,
+        lesson=reading.lesson, revision=revision, previous=previous, following=following, after=after,
         enrolled=reading.enrolled, seat=SeatTime(reading.step.evidence["active_seconds"],
                                                  reading.step.evidence["required_seconds"]),
         refusal=refusal, form=ActionForm(), heartbeat=heartbeat_settings(),
@@ -136,13 +140,14 @@ def complete(slug: str, lesson_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        complete_lesson(current_user, reading.lesson)
+        complete_lesson(current_user, db.session.get(Lesson, lesson_id))
     except SeatTimeError as err:
         db.session.rollback()
         return _lesson_page(reading, refusal=str(err), status=409)
     db.session.commit()
     # the engine's one "Continue": the next lesson, the module quiz after the last lesson
-    after = reader_progress(reading.course, current_user, author=False).continue_target
+    step = continue_step(reading.course, current_user.id)
+    after = step.target if step is not None else None
     if after is None:
         return redirect(url_for("courses.course", slug=reading.course.slug))
     return redirect(url_for(after.endpoint, **after.args))
@@ -152,12 +157,12 @@ def complete(slug: str, lesson_id: int):
 @role_required("trainee")
 def heartbeat(slug: str, lesson_id: int):
     """Active seconds from an open lesson page (JSON or form body, CSRF token required)."""
-    course = load_course(slug, include_drafts=False)
+    course = read_course(slug, include_drafts=False)
     if course is None:
         return jsonify(recorded=False, error="No such course."), 404
     if find_enrolment(current_user.id, course.id) is None:
         return jsonify(recorded=False, error="Enrol in the course to record time."), 403
-    step = course_progress(course, current_user.id).step(f"lesson:{lesson_id}")
+    step = course_progress(course, current_user.id, kinds=MODULE_STEP_KINDS).step(f"lesson:{lesson_id}")
     if step is None:
         return jsonify(recorded=False, error="No such lesson in this course."), 404
     if step.locked:

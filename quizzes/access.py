@@ -5,15 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort, render_template
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from modules.models import Course, Module
+from modules.content_cache import course_id_of_module, course_tree_by_id
+from modules.models import Course
 from modules.services import find_enrolment
 from quizzes.models import Attempt, Quiz
 from quizzes.progress import QuizResult
 from training.extensions import db
-from training.progress.engine import Progress, Step, course_progress
+from training.progress.engine import LOCK_KINDS, MODULE_STEP_KINDS, Progress, Step, course_progress
 from training.steps import StepKind
 
 
@@ -40,22 +39,28 @@ class QuizAccess:
     progress: Progress
 
 
+def quiz_course(quiz: Quiz):
+    """The course tree (a read-only snapshot from the content cache) the quiz belongs to."""
+    course_id = quiz.course_id if quiz.course_id is not None else course_id_of_module(quiz.module_id)
+    return None if course_id is None else course_tree_by_id(course_id)
+
+
 def load_quiz_for_trainee(quiz_id: int, user) -> QuizAccess:
     """The quiz, if ``user`` is enrolled in its published course and the engine unlocked it.
 
-    Raises ``QuizLocked`` while the quiz's module lessons (or an earlier module) are left.
+    Raises ``QuizLocked`` while the quiz's module lessons (or an earlier module) are left. The
+    progress holds only the steps that decide the quiz's lock (the practical's steps cost
+    queries and never lock a quiz): enough for ``continue_step``, not for percentages.
     """
     quiz = db.session.get(Quiz, quiz_id) or abort(404)
-    if quiz.course_id is not None:
-        stmt = select(Course).where(Course.id == quiz.course_id)
-    else:
-        stmt = select(Course).join(Module, Module.course_id == Course.id).where(Module.id == quiz.module_id)
-    course = db.session.scalar(stmt.options(selectinload(Course.modules).selectinload(Module.lessons)))
+    course = quiz_course(quiz)
     if course is None or not course.published:
         abort(404)
     if find_enrolment(user.id, course.id) is None:
         abort(403, description="Enrol in the course to take its quizzes.")
-    progress = course_progress(course, user.id)
+    # a module quiz's lock depends on module steps only; the final examination's on its own step too
+    lock_kinds = LOCK_KINDS if quiz.course_id is not None else MODULE_STEP_KINDS
+    progress = course_progress(course, user.id, kinds=lock_kinds)
     key = f"final_exam:{quiz.id}" if quiz.course_id is not None else f"quiz:{quiz.id}"
     step = progress.step(key) or abort(404)
     if step.locked:

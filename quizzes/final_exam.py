@@ -21,6 +21,7 @@ from quizzes.models import Attempt, Quiz
 from quizzes.progress import summarize
 from quizzes.settings import blueprint_text
 from training.auth.decorators import role_required
+from training.content_version import cached_content, snapshot
 from training.extensions import db
 from training.steps import Gate, StepKind, StepState, Target
 
@@ -87,7 +88,8 @@ class FinalExamSteps:
     def load_courses(self, courses, user_ids: Sequence[int]) -> dict[int, FinalExamFacts]:
         """Facts for several courses at once (a trainee's record): two queries, however many."""
         course_ids = [c.id for c in courses]
-        exams = {q.course_id: q for q in db.session.scalars(select(Quiz).where(Quiz.course_id.in_(course_ids)))}
+        exams = cached_content(("final exams", tuple(course_ids)), lambda: {
+            q.course_id: snapshot(q) for q in db.session.scalars(select(Quiz).where(Quiz.course_id.in_(course_ids)))})
         facts = {cid: FinalExamFacts(exams.get(cid), {uid: [] for uid in user_ids}) for cid in course_ids}
         if not exams or not user_ids:
             return facts

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizzes.spec import QuestionSpec
+from training.content_version import track_content
 from training.database import utcnow
 from training.extensions import db
 
@@ -206,3 +207,7 @@ class TimeAccommodation(db.Model):
     set_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user = relationship("User", foreign_keys=[user_id])
+
+
+# quiz settings and questions are course content (training.content_version)
+track_content(Quiz, Question)

@@ -10,16 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
 from modules.models import Course, Lesson, Module
 from quizzes.grading import _best_numeric, _best_short, format_number
 from quizzes.hotspot import hotspot_review, hotspot_summary
 from quizzes.models import Attempt, Quiz
 from quizzes.progress import QuizResult
 from quizzes.spec import QuestionSpec, QuestionType
-from training.extensions import db
 
 CHOICE_TYPES = (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.TRUE_FALSE)
 
@@ -192,10 +188,3 @@ def quiz_module(quiz: Quiz, course: Course) -> Module | None:
     """The module the quiz closes, from the loaded course."""
     return next((m for m in course.modules if m.id == quiz.module_id), None)
 
-
-def course_outline(quiz: Quiz) -> Course:
-    """The quiz's course with its modules and their lessons, in a fixed number of queries."""
-    return db.session.scalar(
-        select(Course).join(Module, Module.course_id == Course.id).where(Module.id == quiz.module_id)
-        .options(selectinload(Course.modules).selectinload(Module.lessons))
-    )

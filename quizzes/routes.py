@@ -11,6 +11,7 @@ from quizzes.access import (
     load_quiz_for_trainee,
     locked_page,
     may_see_answers,
+    quiz_course,
     require_own_attempt,
 )
 from quizzes.accommodations import accommodation_for, allowed_minutes
@@ -28,11 +29,12 @@ from quizzes.attempts import (
 from quizzes.forms import AttemptForm
 from quizzes.models import Attempt
 from quizzes.progress import quiz_results
-from quizzes.review import attempts_left, course_outline, quiz_module, retry_step, review_items, revision_lessons
+from quizzes.review import attempts_left, quiz_module, retry_step, review_items, revision_lessons
 from quizzes.views import answer_summary, attempt_questions
 from training.auth.decorators import role_required
 from training.extensions import db
 from training.forms import ActionForm
+from training.progress.engine import continue_step
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
 
@@ -77,8 +79,9 @@ def start(quiz_id: int):
         db.session.rollback()
         flash(str(err), "danger")
         return redirect(url_for("quizzes.quiz", quiz_id=quiz_id), 303)
+    target = url_for("quizzes.attempt", attempt_id=attempt.id)  # before the commit expires it
     db.session.commit()
-    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+    return redirect(target)
 
 
 @bp.route("/attempts/<int:attempt_id>")
@@ -181,7 +184,7 @@ def result(attempt_id: int):
     summary = quiz_results(current_user.id, [attempt.quiz])[attempt.quiz_id]
     quiz = attempt.quiz
     reveal = may_see_answers(quiz, summary)
-    course = course_outline(quiz)
+    course = quiz_course(quiz)
     return render_template("quizzes/result.html", attempt=attempt, quiz=quiz, summary=summary, reveal=reveal,
                            items=review_items(attempt, reveal=reveal), left=attempts_left(quiz, summary),
                            retry=retry_step(quiz, course, summary), next_step=_next_step(attempt),
@@ -191,6 +194,7 @@ def result(attempt_id: int):
 def _next_step(attempt: Attempt):
     """The engine's "Continue" after this attempt (the next module once the quiz is passed)."""
     try:
-        return load_quiz_for_trainee(attempt.quiz_id, current_user).progress.next_step
+        access = load_quiz_for_trainee(attempt.quiz_id, current_user)
     except QuizLocked as err:  # a later edit of the course relocked it
-        return err.progress.next_step
+        return continue_step(err.course, current_user.id, err.progress)
+    return continue_step(access.course, current_user.id, access.progress)

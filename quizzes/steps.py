@@ -17,6 +17,7 @@ from sqlalchemy.orm import load_only
 
 from quizzes.models import Attempt, Quiz
 from quizzes.progress import attempt_seconds, summarize
+from training.content_version import cached_content, snapshot
 from training.extensions import db
 from training.steps import Gate, StepKind, StepState, Target
 
@@ -26,6 +27,7 @@ QUIZ_POSITION = 1_000_000
 
 @dataclass
 class QuizFacts:
+    #: snapshots of the quizzes (from the content cache)
     quizzes: list[Quiz]
     #: (user id, quiz id) -> attempts in order
     attempts: dict[tuple[int, int], list[Attempt]] = field(default_factory=dict)
@@ -45,9 +47,9 @@ class ModuleQuizSteps:
         facts = {course.id: QuizFacts([]) for course in courses}
         if not course_of:
             return facts
-        quizzes = list(db.session.scalars(
-            select(Quiz).where(Quiz.module_id.in_(list(course_of))).order_by(Quiz.id)
-        ))
+        module_ids = tuple(sorted(course_of))
+        quizzes = cached_content(("module quizzes", module_ids), lambda: [snapshot(quiz) for quiz in db.session.scalars(
+            select(Quiz).where(Quiz.module_id.in_(module_ids)).order_by(Quiz.id))])
         for quiz in quizzes:
             facts[course_of[quiz.module_id]].quizzes.append(quiz)
         if not quizzes or not user_ids:

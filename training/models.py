@@ -22,6 +22,7 @@ from training.certificates.models import (  # noqa: F401 - lifecycle tables
     RecertificationRule,
     SigningKeyRecord,
 )
+from training.content_version import ContentVersion  # noqa: F401 - the content cache's version row
 from training.jurisdictions.models import EvidencePack, Jurisdiction, JurisdictionRule
 from training.notifications.models import JobRun, NotificationPreference, OutboxMessage
 from training.practical.models import Assessment as SkillAssessment

@@ -137,12 +137,13 @@ def test_the_page_costs_the_same_for_3_or_30_trainees(client, login, make_user, 
     urls = [f"/cohorts/{course.id}" for course in (small, large)]
     counts = []
     for url in urls:
+        client.get(url)  # warm up: the worker's content cache is built by a first request
         with count_queries() as statements:
             response = client.get(url)
         assert response.status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
-    assert counts[1] <= 16  # one more than before for the final examination provider
+    assert counts[1] <= 13  # the course's content (modules, quizzes, rubric) from the content cache
 
 
 def test_the_grid_shows_time_on_task(client, login, make_user, instructor):

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from modules.models import Enrolment, LessonCompletion
-from tests.progress.factories import lessons_of, make_course, quizzes_of
+from tests.progress.factories import complete_lessons, enrol, lessons_of, make_course, pass_quizzes, quizzes_of
 from training.extensions import db
-from training.progress.engine import ModuleShape, cohort_progress, evaluate
+from training.progress.engine import (
+    MODULE_STEP_KINDS,
+    ModuleShape,
+    cohort_progress,
+    continue_step,
+    course_progress,
+    evaluate,
+)
 from training.steps import Gate, StepKind, StepState, Target
 
 MODULES = [ModuleShape(1, "Anatomy", 1), ModuleShape(2, "Technique", 2)]
@@ -104,3 +111,26 @@ def test_the_query_count_is_the_same_for_a_cohort_of_5_and_of_200(make_user, cou
     assert len(results[1]) == 200
     assert [p.percent for p in list(results[1].values())[:5]] == [
         p.percent for p in results[0].values()]
+
+
+def test_continue_step_and_partial_locks_agree_with_the_full_progress(app, make_user):
+    """The shortcuts the pages take (only the module providers for a lock, the course-level
+    providers only when no module step is open) give what the whole evaluation gives."""
+    course = make_course(modules=2, requires_signoff=True)
+    trainee = make_user("trainee")
+    enrol(trainee, course)
+    db.session.commit()
+    first_module = list(course.modules[0].lessons)
+    stages = [lambda: None, lambda: complete_lessons(trainee, course, first_module),
+              lambda: complete_lessons(trainee, course), lambda: pass_quizzes(trainee, course)]
+    for stage in stages:
+        stage()
+        db.session.commit()
+        full = course_progress(course, trainee.id)
+        partial = course_progress(course, trainee.id, kinds=MODULE_STEP_KINDS)
+        assert continue_step(course, trainee.id) == full.next_step
+        assert continue_step(course, trainee.id, partial) == full.next_step
+        for step in partial.steps:
+            assert full.step(step.key).locked == step.locked
+    # at the end no module step is left: "Continue" is the practical's, from the full progress
+    assert continue_step(course, trainee.id).state.module_id is None

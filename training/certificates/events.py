@@ -12,9 +12,9 @@ from datetime import timedelta
 
 from flask import Flask, current_app
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import selectinload
 
-from modules.models import Course, Lesson, Module
+from modules.content_cache import course_id_of_module
+from modules.models import Course, Lesson
 from modules.services import lesson_completed
 from quizzes.models import Attempt, Quiz
 from quizzes.signals import attempt_graded, question_regraded
@@ -56,10 +56,8 @@ def check_completion(user_id: int, course_id: int, trigger: str) -> None:
     the same trainee) must not undo the event itself: only the check's savepoint is rolled
     back, and ``flask certificates issue-pending`` catches the certificate up later."""
     user = db.session.get(User, user_id)
-    # the completion rules walk every module and lesson: load them with the course, not one by one
-    course = db.session.get(
-        Course, course_id, options=[selectinload(Course.modules).selectinload(Module.lessons)]
-    )
+    # the completion rules walk the course tree from the content cache; the row is for issuing
+    course = db.session.get(Course, course_id)
     if user is None or course is None:
         return
     try:
@@ -72,8 +70,7 @@ def check_completion(user_id: int, course_id: int, trigger: str) -> None:
 
 
 def _course_of_module(module_id: int) -> int | None:
-    module = db.session.get(Module, module_id)
-    return module.course_id if module is not None else None
+    return course_id_of_module(module_id)
 
 
 def on_lesson_completed(lesson: Lesson, user=None, **_extra) -> None:

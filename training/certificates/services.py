@@ -30,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from modules.approval_services import approvals_valid_on
+from modules.content_cache import course_tree_by_id
 from modules.models import Course
 from training.audit import record_event
 from training.certificates.expiry import expiry_date
@@ -223,7 +224,8 @@ def issue_certificate_if_complete(user, course: Course, *, trigger: str = "") ->
     existing = current_certificate(user.id, course.id)  # issued while we waited for the lock
     if existing is not None:
         return existing
-    if not course_progress(course, user.id).complete:
+    # the course tree from the content cache: the check runs after every passed quiz and lesson
+    if not course_progress(course_tree_by_id(course.id) or course, user.id).complete:
         return None
     now = utcnow().replace(microsecond=0)
     completed = enrolment.completed_at or now

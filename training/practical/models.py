@@ -14,6 +14,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from training.content_version import track_content
 from training.database import utcnow
 from training.extensions import db
 
@@ -230,3 +231,7 @@ class PracticalPlan(db.Model):
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True)
     #: countersigned supervised sessions required for completion (0: none)
     supervised_sessions_required: Mapped[int] = mapped_column(default=0)
+
+
+# the rubric and the plan are course content (training.content_version)
+track_content(Skill, PracticalPlan)

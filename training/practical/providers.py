@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
+from training.content_version import cached_content, snapshot
 from training.database import utcnow
 from training.extensions import db
 from training.practical.attendance import attended_minutes_by_course
@@ -99,6 +100,17 @@ class AttendanceSteps:
         )]
 
 
+def _skills(course_ids) -> dict[int, list]:
+    """The live skills of each course's rubric, in order, as snapshots (content cache)."""
+    skills: dict[int, list] = {cid: [] for cid in course_ids}
+    for skill in db.session.scalars(
+        select(Skill).where(Skill.course_id.in_(course_ids), Skill.retired.is_(False))
+        .order_by(Skill.position, Skill.id)
+    ):
+        skills[skill.course_id].append(snapshot(skill))
+    return skills
+
+
 class RubricSteps:
     """Every required skill of the course's rubric assessed competent (the newest assessment counts)."""
 
@@ -113,12 +125,7 @@ class RubricSteps:
         facts: dict = {c.id: None for c in courses}
         if not wanted:
             return facts
-        skills = {cid: [] for cid in wanted}
-        for skill in db.session.scalars(
-            select(Skill).where(Skill.course_id.in_(wanted), Skill.retired.is_(False))
-            .order_by(Skill.position, Skill.id)
-        ):
-            skills[skill.course_id].append(skill)
+        skills = cached_content(("rubric skills", tuple(wanted)), lambda: _skills(wanted))
         latest = latest_assessments_by_course(wanted, user_ids)
         for cid in wanted:
             facts[cid] = (skills[cid], latest.get(cid, {}))
@@ -158,11 +165,12 @@ class SupervisedSteps:
     def load_courses(self, courses, user_ids: Sequence[int]) -> dict:
         """Each course's required count and the trainees' countersigned sessions: two queries."""
         facts: dict = {c.id: None for c in courses}
-        plans = dict(db.session.execute(
+        course_ids = tuple(c.id for c in courses)
+        plans = cached_content(("supervised plans", course_ids), lambda: dict(db.session.execute(
             select(PracticalPlan.course_id, PracticalPlan.supervised_sessions_required)
-            .where(PracticalPlan.course_id.in_([c.id for c in courses]),
+            .where(PracticalPlan.course_id.in_(course_ids),
                    PracticalPlan.supervised_sessions_required > 0)
-        ).all())
+        ).all()))
         if not plans:
             return facts
         counts = countersigned_by_course(list(plans), user_ids)

@@ -12,7 +12,7 @@ costs the same number of queries as a cohort of 5.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,12 @@ from training.steps import Gate, StepKind, StepState, Target, registered_provide
 
 #: steps a trainee completes online; the others are recorded by instructors or on site
 ONLINE_KINDS = frozenset({StepKind.LESSON, StepKind.QUIZ, StepKind.FINAL_EXAM})
+#: the steps that decide whether an online step is locked: the module steps (a module opens when
+#: every step of the modules before it is done, a quiz when its module's lessons are) and the
+#: final examination (after every module). The practical's course-level steps gate nothing.
+LOCK_KINDS = ONLINE_KINDS
+#: the providers of module steps: all that decides whether a module (and its quiz) is locked
+MODULE_STEP_KINDS = frozenset({StepKind.LESSON, StepKind.QUIZ})
 
 
 @dataclass(frozen=True)
@@ -249,29 +255,54 @@ def evaluate(modules: Sequence[ModuleShape], states: Iterable[StepState], *,
     return Progress(user_id, tuple(evaluated), tail)
 
 
-def load_states(course: Any, user_ids: Sequence[int]) -> dict[int, list[StepState]]:
-    """Every provider's states for every trainee in ``user_ids``: one batch per provider."""
+def load_states(course: Any, user_ids: Sequence[int],
+                kinds: Collection[StepKind] | None = None) -> dict[int, list[StepState]]:
+    """Every provider's states for every trainee in ``user_ids``: one batch per provider
+    (only the providers of ``kinds`` when given)."""
     states: dict[int, list[StepState]] = {user_id: [] for user_id in user_ids}
     for provider in registered_providers(current_app):
+        if kinds is not None and provider.kind not in kinds:
+            continue
         facts = provider.load(course, list(user_ids))
         for user_id in user_ids:
             states[user_id].extend(provider.steps(course, facts, user_id))
     return states
 
 
-def cohort_progress(course: Any, user_ids: Sequence[int], *,
-                    ignore_locks: bool = False) -> dict[int, Progress]:
-    """Each trainee's progress in ``course`` (modules and lessons loaded), in fixed queries."""
+def cohort_progress(course: Any, user_ids: Sequence[int], *, ignore_locks: bool = False,
+                    kinds: Collection[StepKind] | None = None) -> dict[int, Progress]:
+    """Each trainee's progress in ``course`` (modules and lessons loaded), in fixed queries.
+
+    ``kinds`` limits the evaluation to those providers' steps: a caller that needs only a lock
+    (``LOCK_KINDS``) skips the facts that cannot change it. Such a partial progress must not be
+    used for percentages, completion or the "Continue" step.
+    """
     shape = course_shape(course)
     return {
         user_id: evaluate(shape, states, user_id=user_id, ignore_locks=ignore_locks)
-        for user_id, states in load_states(course, user_ids).items()
+        for user_id, states in load_states(course, user_ids, kinds).items()
     }
 
 
-def course_progress(course: Any, user_id: int, *, ignore_locks: bool = False) -> Progress:
+def course_progress(course: Any, user_id: int, *, ignore_locks: bool = False,
+                    kinds: Collection[StepKind] | None = None) -> Progress:
     """One trainee's progress in ``course``: the same path as a cohort of one."""
-    return cohort_progress(course, [user_id], ignore_locks=ignore_locks)[user_id]
+    return cohort_progress(course, [user_id], ignore_locks=ignore_locks, kinds=kinds)[user_id]
+
+
+def continue_step(course: Any, user_id: int, partial: Progress | None = None) -> Step | None:
+    """The trainee's one "Continue" step, asking the course-level providers only when needed.
+
+    Module steps come before course-level steps, and whether they are done or locked depends on
+    module steps alone; so when the first open step of a progress built from at least the
+    module providers (``partial``, by default one built here) belongs to a module, it is the
+    answer, and only otherwise does the full progress decide.
+    """
+    partial = partial or course_progress(course, user_id, kinds=MODULE_STEP_KINDS)
+    step = partial.next_step
+    if step is not None and step.state.module_id is not None:
+        return step
+    return course_progress(course, user_id).next_step
 
 
 def progress_in_courses(courses: Sequence[Any], user_id: int) -> dict[int, Progress]:
