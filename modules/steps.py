@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from modules.models import Course, Lesson, LessonCompletion
-from modules.seat_time import lesson_times, required_seconds
+from modules.seat_time import active_seconds, required_seconds
 from training.extensions import db
 from training.steps import StepKind, StepState, Target
 
@@ -58,8 +58,7 @@ class LessonSteps:
                    LessonCompletion.lesson_id.in_(lesson_ids))
         ):
             completions[user_id][lesson_id] = untimed
-        seconds = {key: row.active_seconds
-                   for key, row in lesson_times(user_ids, lesson_ids).items()}
+        seconds = active_seconds(user_ids, lesson_ids)
         for each in facts.values():  # every course reads the shared maps by its lesson ids
             each.completions, each.seconds = dict(completions), seconds
         return facts

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from sqlalchemy import select
-from sqlalchemy.orm import load_only
 
 from modules.models import Course, Module, objective_pairs
 from quizzes.forms import QuizSettingsForm
 from quizzes.models import Attempt, Quiz
-from quizzes.progress import summarize
+from quizzes.progress import GRADE_COLUMNS, summarize
 from quizzes.settings import blueprint_text
 from training.auth.decorators import role_required
 from training.content_version import cached_content, snapshot
@@ -30,6 +29,13 @@ bp = Blueprint("final_exam", __name__, url_prefix="/author/quizzes")
 
 def final_exam_for(course_id: int) -> Quiz | None:
     return db.session.scalar(select(Quiz).where(Quiz.course_id == course_id))
+
+
+def final_exams(course_ids) -> dict:
+    """Course id -> snapshot of its final examination, from the content cache (read-only)."""
+    course_ids = tuple(course_ids)
+    return cached_content(("final exams", course_ids), lambda: {
+        q.course_id: snapshot(q) for q in db.session.scalars(select(Quiz).where(Quiz.course_id.in_(course_ids)))})
 
 
 def new_final_exam(course: Course) -> Quiz:
@@ -63,7 +69,7 @@ def final_exam_link(course: Course, progress=None) -> dict | None:
     ``progress`` is the engine's evaluation for an enrolled trainee; its step says whether
     the examination is locked or passed.
     """
-    quiz = final_exam_for(course.id)
+    quiz = final_exams([course.id]).get(course.id)
     if quiz is None:
         return None
     step = progress.step(f"final_exam:{quiz.id}") if progress is not None else None
@@ -88,17 +94,14 @@ class FinalExamSteps:
     def load_courses(self, courses, user_ids: Sequence[int]) -> dict[int, FinalExamFacts]:
         """Facts for several courses at once (a trainee's record): two queries, however many."""
         course_ids = [c.id for c in courses]
-        exams = cached_content(("final exams", tuple(course_ids)), lambda: {
-            q.course_id: snapshot(q) for q in db.session.scalars(select(Quiz).where(Quiz.course_id.in_(course_ids)))})
+        exams = final_exams(course_ids)
         facts = {cid: FinalExamFacts(exams.get(cid), {uid: [] for uid in user_ids}) for cid in course_ids}
         if not exams or not user_ids:
             return facts
         by_quiz = {q.id: q.course_id for q in exams.values()}
-        rows = db.session.scalars(
-            select(Attempt).where(Attempt.quiz_id.in_(list(by_quiz)), Attempt.user_id.in_(list(user_ids)))
+        rows = db.session.execute(
+            select(*GRADE_COLUMNS).where(Attempt.quiz_id.in_(list(by_quiz)), Attempt.user_id.in_(list(user_ids)))
             .order_by(Attempt.number)
-            .options(load_only(Attempt.user_id, Attempt.quiz_id, Attempt.number, Attempt.submitted_at,
-                               Attempt.percent, Attempt.passed))
         )
         for attempt in rows:
             facts[by_quiz[attempt.quiz_id]].attempts.setdefault(attempt.user_id, []).append(attempt)

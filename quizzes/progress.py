@@ -6,10 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import load_only
 
 from quizzes.models import Attempt, Quiz
 from training.extensions import db
+
+#: what a grade and a duration need of an attempt, read as plain rows: the layout JSON is large
+#: and grows with every attempt, and building ORM objects for every attempt of a trainee who
+#: retook a quiz many times was the larger part of a page's cost
+GRADE_COLUMNS = (Attempt.id, Attempt.user_id, Attempt.quiz_id, Attempt.number, Attempt.started_at,
+                 Attempt.deadline, Attempt.submitted_at, Attempt.percent, Attempt.passed)
 
 
 @dataclass
@@ -27,14 +32,11 @@ def quiz_results(user_id: int | None, quizzes: Sequence[Quiz]) -> dict[int, Quiz
     by_quiz: dict[int, list[Attempt]] = {q.id: [] for q in quizzes}
     if user_id is not None and quizzes:
         stmt = (
-            select(Attempt)
+            select(*GRADE_COLUMNS)
             .where(Attempt.user_id == user_id, Attempt.quiz_id.in_(list(by_quiz)))
             .order_by(Attempt.number)
-            # only what a grade needs: the layout JSON is large and grows with every attempt
-            .options(load_only(Attempt.quiz_id, Attempt.number, Attempt.submitted_at, Attempt.percent,
-                               Attempt.passed))
         )
-        for attempt in db.session.scalars(stmt):
+        for attempt in db.session.execute(stmt):
             by_quiz[attempt.quiz_id].append(attempt)
     return {quiz.id: summarize(quiz, by_quiz[quiz.id]) for quiz in quizzes}
 

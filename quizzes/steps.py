@@ -13,10 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import load_only
 
 from quizzes.models import Attempt, Quiz
-from quizzes.progress import attempt_seconds, summarize
+from quizzes.progress import GRADE_COLUMNS, attempt_seconds, summarize
 from training.content_version import cached_content, snapshot
 from training.extensions import db
 from training.steps import Gate, StepKind, StepState, Target
@@ -55,15 +54,11 @@ class ModuleQuizSteps:
         if not quizzes or not user_ids:
             return facts
         attempts: dict[tuple[int, int], list[Attempt]] = defaultdict(list)
-        for attempt in db.session.scalars(
-            select(Attempt)
+        for attempt in db.session.execute(
+            select(*GRADE_COLUMNS)
             .where(Attempt.user_id.in_(list(user_ids)),
                    Attempt.quiz_id.in_([q.id for q in quizzes]))
             .order_by(Attempt.number)
-            # only what a grade and a duration need: the layout JSON is large
-            .options(load_only(Attempt.user_id, Attempt.quiz_id, Attempt.number,
-                               Attempt.started_at, Attempt.submitted_at, Attempt.deadline,
-                               Attempt.percent, Attempt.passed))
         ):
             attempts[(attempt.user_id, attempt.quiz_id)].append(attempt)
         for each in facts.values():
