@@ -24,6 +24,7 @@ from quizzes.questions import (
     pool_questions,
 )
 from quizzes.regrade import attempts_needing_regrade, regrade_question
+from quizzes.settings import QUIZ_DEFAULTS
 from quizzes.spec import QuestionType
 from quizzes.views import attempt_questions
 from training.auth.decorators import role_required
@@ -124,8 +125,7 @@ def retire(question_id: int):
 def settings(module_id: int):
     module = db.get_or_404(Module, module_id)
     quiz = db.session.scalar(select(Quiz).where(Quiz.module_id == module.id)) or Quiz(
-        module_id=module.id, title=f"{module.title} quiz", pass_mark=80, grading_method="highest",
-        shuffle_questions=True, shuffle_choices=True, review_policy="after_attempt",
+        module_id=module.id, title=f"{module.title} quiz", **QUIZ_DEFAULTS
     )
     form = QuizSettingsForm(obj=quiz)
     if form.validate_on_submit():

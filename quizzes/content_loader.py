@@ -17,11 +17,12 @@ from modules.models import Course, Module
 from quizzes.gift import GiftError, parse_gift
 from quizzes.models import Question, Quiz
 from quizzes.questions import add_question, apply_spec, check_spec
+from quizzes.settings import QUIZ_DEFAULTS, GradingMethod, ReviewPolicy
 from quizzes.spec import QuestionSpec
 from training.extensions import db
 
 CONTENT_ROOT = Path(__file__).resolve().parent.parent / "modules" / "content"
-REVIEW_POLICIES = ("after_attempt", "once_passed", "never")
+REVIEW_POLICIES = tuple(ReviewPolicy)
 
 
 class QuizContentError(ValueError):
@@ -74,7 +75,9 @@ def _check_settings(settings: dict, pool_size: int, where: Path) -> None:
     number("attempts_allowed", 1, 100)
     number("time_limit_minutes", 1, 600)
     number("draw_count", 1, max(pool_size, 1))
-    if settings.get("review", "after_attempt") not in REVIEW_POLICIES:
+    if settings.get("grading_method", QUIZ_DEFAULTS["grading_method"]) not in tuple(GradingMethod):
+        raise QuizContentError(f"{where}: quiz.grading_method must be one of {', '.join(GradingMethod)}")
+    if settings.get("review", QUIZ_DEFAULTS["review_policy"]) not in REVIEW_POLICIES:
         raise QuizContentError(f"{where}: quiz.review must be one of {', '.join(REVIEW_POLICIES)}")
 
 
@@ -99,14 +102,14 @@ def _apply(plan: ModuleQuiz) -> int:
     quiz = db.session.scalar(select(Quiz).where(Quiz.module_id == module.id)) or Quiz(module_id=module.id)
     s = plan.settings
     quiz.title = s.get("title") or f"{module.title} quiz"
-    quiz.pass_mark = s.get("pass_mark", 80)
-    quiz.attempts_allowed = s.get("attempts_allowed")
-    quiz.grading_method = s.get("grading_method", "highest")
-    quiz.time_limit_minutes = s.get("time_limit_minutes")
-    quiz.shuffle_questions = bool(s.get("shuffle", True))
-    quiz.shuffle_choices = bool(s.get("shuffle", True))
-    quiz.draw_count = s.get("draw_count")
-    quiz.review_policy = s.get("review", "after_attempt")
+    quiz.pass_mark = s.get("pass_mark", QUIZ_DEFAULTS["pass_mark"])
+    quiz.attempts_allowed = s.get("attempts_allowed", QUIZ_DEFAULTS["attempts_allowed"])
+    quiz.grading_method = s.get("grading_method", QUIZ_DEFAULTS["grading_method"])
+    quiz.time_limit_minutes = s.get("time_limit_minutes", QUIZ_DEFAULTS["time_limit_minutes"])
+    quiz.shuffle_questions = bool(s.get("shuffle", QUIZ_DEFAULTS["shuffle_questions"]))
+    quiz.shuffle_choices = bool(s.get("shuffle", QUIZ_DEFAULTS["shuffle_choices"]))
+    quiz.draw_count = s.get("draw_count", QUIZ_DEFAULTS["draw_count"])
+    quiz.review_policy = s.get("review", QUIZ_DEFAULTS["review_policy"])
     db.session.add(quiz)
     existing = {q.title: q for q in db.session.scalars(select(Question).where(Question.module_id == module.id))}
     touched = 0

@@ -20,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from quizzes.settings import GradingMethod, ReviewPolicy, choices
 from training.validators import finite_number
 
 
@@ -38,7 +39,7 @@ class QuizSettingsForm(FlaskForm):
         description="Leave empty for unlimited attempts.",
     )
     grading_method = SelectField(
-        "Grade", choices=[("highest", "Highest attempt"), ("last", "Last attempt")]
+        "Grade", choices=choices(GradingMethod)
     )
     time_limit_minutes = IntegerField(
         "Time limit (minutes)", validators=[Optional(), NumberRange(min=1, max=600)],
@@ -52,7 +53,7 @@ class QuizSettingsForm(FlaskForm):
     )
     review_policy = SelectField(
         "Show correct answers",
-        choices=[("after_attempt", "After each attempt"), ("once_passed", "Once passed"), ("never", "Never")],
+        choices=choices(ReviewPolicy),
     )
     submit = SubmitField("Save settings")
 

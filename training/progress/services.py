@@ -22,10 +22,10 @@ from training.audit import record_event
 from training.database import utcnow
 from training.extensions import db
 from training.progress.engine import Progress, course_progress, progress_in_courses
-from training.progress.models import SignOff
+from training.progress.models import SignOff, SignOffOutcome
 from training.progress.signals import signoff_recorded
 
-OUTCOMES = {"pass": "Pass", "not_yet": "Not yet"}
+OUTCOMES = {outcome.value: outcome.label for outcome in SignOffOutcome}
 #: an evaluation longer than this is a typing error, unless the course itself asks for more
 MAX_SIGNOFF_HOURS = Decimal(100)
 #: the database refuses more (ck_signoffs_hours_range)
@@ -61,7 +61,7 @@ def latest_passing_signoff(user_id: int, course_id: int) -> SignOff | None:
     return db.session.scalar(
         select(SignOff)
         .where(SignOff.trainee_id == user_id, SignOff.course_id == course_id,
-               SignOff.outcome == "pass")
+               SignOff.outcome == SignOffOutcome.PASS)
         .order_by(SignOff.id.desc())
         .limit(1)
     )
@@ -177,7 +177,7 @@ def record_signoff(
     notes = (notes or "").strip()
     if len(notes) > MAX_NOTES:
         raise SignOffError(f"Keep the notes under {MAX_NOTES} characters.", "notes")
-    if outcome == "pass":
+    if outcome == SignOffOutcome.PASS:
         if missing := [item for item in checklist if item not in checked]:
             raise SignOffError(
                 f"A pass needs every skill on the checklist; not checked: {', '.join(missing)}.",

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 
 from training.extensions import db
-from training.progress.models import SignOff
+from training.progress.models import SignOff, SignOffOutcome
 from training.steps import StepKind, StepState
 
 #: after any other course-level step
@@ -47,7 +47,7 @@ class SignOffSteps:
         signoff = facts.get(user_id)
         if signoff is None:
             detail = "not yet recorded"
-        elif signoff.outcome == "pass":
+        elif signoff.outcome == SignOffOutcome.PASS:
             detail = (f"signed off by {signoff.instructor_name} on "
                       f"{signoff.evaluated_on.isoformat()}")
         else:
@@ -57,7 +57,7 @@ class SignOffSteps:
         return [StepState(
             key="signoff", kind=StepKind.SIGNOFF,
             title="Practical skills sign-off by an instructor",
-            done=signoff is not None and signoff.outcome == "pass",
+            done=signoff is not None and signoff.outcome == SignOffOutcome.PASS,
             position=SIGNOFF_POSITION, detail=detail,
             evidence={"signoff": signoff},
         )]
