@@ -18,6 +18,7 @@ from modules.models import Course, Enrolment, Lesson, LessonCompletion, LessonRe
 from modules.rendering import render_markdown
 from modules.seat_time import seat_time
 from training.audit import record_event
+from training.audit.changes import record_changes, snapshot
 from training.extensions import db
 
 signals = Namespace()
@@ -81,16 +82,16 @@ def save_course(course: Course, values: dict) -> Course:
                 query = query.where(Course.id != course.id)
             if db.session.scalar(query) is not None:
                 raise ContentError(f"Another course already uses the {name} '{value}'.", name)
-    previous_share = course.seat_time_percent
+    # approval, hours and completion rules are what a certificate attests: keep every change
+    is_new = course.id is None
+    before = {} if is_new else snapshot(course, values)
     for name, value in values.items():
         setattr(course, name, value)
-    if course.id is None:
+    if is_new:
         db.session.add(course)
     db.session.flush()
-    if previous_share is not None and previous_share != course.seat_time_percent:
-        # what a lesson's completion requires is compliance-relevant: keep who changed it
-        record_event("course.seat_time_changed", f"course:{course.id}",
-                     {"code": course.code, "from": previous_share, "to": course.seat_time_percent})
+    record_changes("course.created" if is_new else "course.settings_changed", f"course:{course.id}",
+                   before, snapshot(course, values), code=course.code)
     return course
 
 
@@ -220,7 +221,11 @@ def update_contact_hours(course: Course) -> None:
         lesson.minutes for module in course.modules if module.published
         for lesson in module.lessons if lesson.published
     )
+    before = snapshot(course, ("contact_hours",))
     course.contact_hours = contact_hours_from_minutes(minutes)
+    if course.id is not None:
+        record_changes("course.hours_changed", f"course:{course.id}", before,
+                       snapshot(course, ("contact_hours",)), code=course.code)
 
 
 def set_course_published(course: Course, published: bool) -> None:

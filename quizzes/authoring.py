@@ -17,13 +17,14 @@ from quizzes.models import Response as AttemptResponse
 from quizzes.question_form import TYPE_LABELS, form_data_from_spec, spec_from_form
 from quizzes.questions import (
     QuestionError,
-    apply_spec,
     decode_gift_upload,
     export_pool,
     import_gift,
     pool_questions,
+    save_question,
 )
 from quizzes.regrade import attempts_needing_regrade, regrade_question
+from quizzes.services import QUIZ_SETTINGS_FIELDS, save_quiz_settings, set_question_retired
 from quizzes.settings import QUIZ_DEFAULTS
 from quizzes.spec import QuestionType
 from quizzes.views import attempt_questions
@@ -35,10 +36,7 @@ bp = Blueprint("quiz_authoring", __name__, url_prefix="/author/quizzes")
 
 AUTHORS = ("instructor",)
 #: the QuizSettingsForm fields that are Quiz columns (populate_obj would also copy the button)
-SETTINGS_FIELDS = (
-    "title", "pass_mark", "attempts_allowed", "grading_method", "time_limit_minutes",
-    "shuffle_questions", "shuffle_choices", "draw_count", "review_policy",
-)
+SETTINGS_FIELDS = QUIZ_SETTINGS_FIELDS
 
 
 @bp.route("/modules/<int:module_id>/questions")
@@ -75,7 +73,7 @@ def question_module(question: Question) -> Module:
 def _edit(form: QuestionForm, module: Module, question: Question, qtype: QuestionType):
     if form.validate_on_submit():
         try:
-            changed = apply_spec(question, spec_from_form(form, qtype))
+            changed = save_question(question, spec_from_form(form, qtype))
         except QuestionError as err:
             db.session.rollback()
             target = getattr(form, err.field, None) if err.field in ("prompt", "points", "truth") else None
@@ -114,7 +112,7 @@ def retire(question_id: int):
     question = db.get_or_404(Question, question_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    question.retired = not question.retired
+    set_question_retired(question, not question.retired)
     db.session.commit()
     flash("Question retired: it is no longer drawn." if question.retired else "Question back in the pool.", "success")
     return redirect(url_for("quiz_authoring.pool", module_id=question.module_id))
@@ -129,10 +127,7 @@ def settings(module_id: int):
     )
     form = QuizSettingsForm(obj=quiz)
     if form.validate_on_submit():
-        for name in SETTINGS_FIELDS:
-            setattr(quiz, name, getattr(form, name).data)
-        if quiz.id is None:
-            db.session.add(quiz)
+        save_quiz_settings(quiz, {name: getattr(form, name).data for name in SETTINGS_FIELDS})
         db.session.commit()
         flash("Quiz settings saved.", "success")
         return redirect(url_for("quiz_authoring.settings", module_id=module.id))

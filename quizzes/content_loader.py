@@ -17,8 +17,10 @@ from modules.models import Course, Module
 from quizzes.gift import GiftError, parse_gift
 from quizzes.models import Question, Quiz
 from quizzes.questions import add_question, apply_spec, check_spec
+from quizzes.services import save_quiz_settings, set_question_retired
 from quizzes.settings import QUIZ_DEFAULTS, GradingMethod, ReviewPolicy
 from quizzes.spec import QuestionSpec
+from training.audit import record_event
 from training.extensions import db
 
 CONTENT_ROOT = Path(__file__).resolve().parent.parent / "modules" / "content"
@@ -101,27 +103,31 @@ def _apply(plan: ModuleQuiz) -> int:
         raise QuizContentError(f"module {plan.course_slug}/{plan.module_slug} is not loaded")
     quiz = db.session.scalar(select(Quiz).where(Quiz.module_id == module.id)) or Quiz(module_id=module.id)
     s = plan.settings
-    quiz.title = s.get("title") or f"{module.title} quiz"
-    quiz.pass_mark = s.get("pass_mark", QUIZ_DEFAULTS["pass_mark"])
-    quiz.attempts_allowed = s.get("attempts_allowed", QUIZ_DEFAULTS["attempts_allowed"])
-    quiz.grading_method = s.get("grading_method", QUIZ_DEFAULTS["grading_method"])
-    quiz.time_limit_minutes = s.get("time_limit_minutes", QUIZ_DEFAULTS["time_limit_minutes"])
-    quiz.shuffle_questions = bool(s.get("shuffle", QUIZ_DEFAULTS["shuffle_questions"]))
-    quiz.shuffle_choices = bool(s.get("shuffle", QUIZ_DEFAULTS["shuffle_choices"]))
-    quiz.draw_count = s.get("draw_count", QUIZ_DEFAULTS["draw_count"])
-    quiz.review_policy = s.get("review", QUIZ_DEFAULTS["review_policy"])
-    db.session.add(quiz)
+    save_quiz_settings(quiz, {
+        "title": s.get("title") or f"{module.title} quiz",
+        "pass_mark": s.get("pass_mark", QUIZ_DEFAULTS["pass_mark"]),
+        "attempts_allowed": s.get("attempts_allowed", QUIZ_DEFAULTS["attempts_allowed"]),
+        "grading_method": s.get("grading_method", QUIZ_DEFAULTS["grading_method"]),
+        "time_limit_minutes": s.get("time_limit_minutes", QUIZ_DEFAULTS["time_limit_minutes"]),
+        "shuffle_questions": bool(s.get("shuffle", QUIZ_DEFAULTS["shuffle_questions"])),
+        "shuffle_choices": bool(s.get("shuffle", QUIZ_DEFAULTS["shuffle_choices"])),
+        "draw_count": s.get("draw_count", QUIZ_DEFAULTS["draw_count"]),
+        "review_policy": s.get("review", QUIZ_DEFAULTS["review_policy"]),
+    })
     existing = {q.title: q for q in db.session.scalars(select(Question).where(Question.module_id == module.id))}
-    touched = 0
+    touched, added = 0, []
     for spec in plan.questions:
         question = existing.pop(spec.title, None)
         if question is None:
-            add_question(module.id, spec)
+            added.append(add_question(module.id, spec))
             touched += 1
         else:
-            question.retired = False
+            set_question_retired(question, False)
             touched += apply_spec(question, spec)
     for leftover in existing.values():
-        leftover.retired = True
+        set_question_retired(leftover, True)
     db.session.flush()
+    if added:
+        record_event("questions.imported", f"module:{module.id}",
+                     {"format": "curriculum", "count": len(added), "question_ids": [q.id for q in added]})
     return touched

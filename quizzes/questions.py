@@ -10,6 +10,8 @@ from quizzes.gift import GiftError, parse_gift
 from quizzes.gift_export import export_gift
 from quizzes.models import Question
 from quizzes.spec import PromptFormat, QuestionSpec, QuestionType
+from training.audit import record_event
+from training.audit.changes import record_changes, snapshot
 from training.extensions import db
 
 MAX_GIFT_BYTES = 1024 * 1024
@@ -67,8 +69,15 @@ def check_spec(spec: QuestionSpec) -> None:
             raise QuestionError("A matching question needs at least three pairs.", "pairs")
 
 
+#: the stored fields of a question that an edit can change, in the audit's diff order
+QUESTION_FIELDS = ("qtype", "title", "prompt", "prompt_format", "points", "general_feedback", "data")
+
+
 def apply_spec(question: Question, spec: QuestionSpec) -> bool:
-    """Copy ``spec`` onto ``question``; bump its version when anything graded changed."""
+    """Copy ``spec`` onto ``question``; bump its version when anything graded changed.
+
+    An edit of a stored question is audited with the old and new value of each changed field.
+    """
     check_spec(spec)
     values = {
         "qtype": spec.qtype.value, "title": spec.title.strip()[:200], "prompt": spec.prompt,
@@ -78,11 +87,14 @@ def apply_spec(question: Question, spec: QuestionSpec) -> bool:
     changed = any(getattr(question, key) != value for key, value in values.items())
     if not changed:
         return False
+    before = snapshot(question, values)
     for key, value in values.items():
         setattr(question, key, value)
     question.prompt_html = render_prompt(spec)
     if question.id is not None:
         question.version = (question.version or 1) + 1
+        record_changes("question.edited", f"question:{question.id}", before, snapshot(question, values),
+                       module_id=question.module_id, version=question.version)
     return True
 
 
@@ -92,6 +104,18 @@ def add_question(module_id: int, spec: QuestionSpec) -> Question:
     db.session.add(question)
     db.session.flush()
     return question
+
+
+def save_question(question: Question, spec: QuestionSpec) -> bool:
+    """An author's save: a new question joins its pool (audited), a stored one is edited."""
+    is_new = question.id is None
+    changed = apply_spec(question, spec)
+    if is_new:
+        db.session.add(question)
+        db.session.flush()
+        record_changes("question.created", f"question:{question.id}", {},
+                       snapshot(question, QUESTION_FIELDS), module_id=question.module_id)
+    return changed
 
 
 def pool_questions(module_id: int, include_retired: bool = False) -> list[Question]:
@@ -124,7 +148,11 @@ def import_gift(module_id: int, text: str) -> list[Question]:
             check_spec(spec)
         except QuestionError as err:
             raise GiftError(spec.source_line or 1, str(err)) from err
-    return [add_question(module_id, spec) for spec in specs]
+    added = [add_question(module_id, spec) for spec in specs]
+    record_event("questions.imported", f"module:{module_id}",
+                 {"format": "gift", "count": len(added), "question_ids": [q.id for q in added],
+                  "titles": [q.title for q in added]})
+    return added
 
 
 def export_pool(module_id: int) -> str:

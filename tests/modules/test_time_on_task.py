@@ -226,7 +226,7 @@ def test_instructors_set_the_rule_in_the_course_form(client, login, instructor):
     db.session.expire_all()
     assert db.session.get(type(course), course.id).seat_time_percent == 75
     [entry] = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.action == "course.seat_time_changed")).all()
-    assert {k: entry.details[k] for k in ("code", "from", "to")} == {
-        "code": course.code, "from": 0, "to": 75}
+        select(AuditEntry).where(AuditEntry.action == "course.settings_changed")).all()
+    assert entry.details["code"] == course.code
+    assert entry.details["changes"]["seat_time_percent"] == {"old": 0, "new": 75}
     assert entry.actor == instructor.email

@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from training.audit import record_event
 from training.auth.decorators import role_required
 from training.auth.forms import ActiveForm, AdminCreateUserForm, RolesForm
 from training.auth.models import User
@@ -44,8 +43,9 @@ def create():
                 profession=form.profession.data or None,
                 license_number=form.license_number.data,
                 license_state=form.license_state.data,
+                via="admin",
+                by=current_user,
             )
-            record_event("user.created", f"user:{user.id}", {"roles": sorted(user.roles)})
         except AccountError as err:
             db.session.rollback()
             getattr(form, err.field or "email").errors.append(str(err))

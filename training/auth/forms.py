@@ -82,11 +82,18 @@ class ProfileForm(LicenseFieldsMixin, FlaskForm):
                 field.flags.required = False
             self.profession.choices = [("", "—"), *PROFESSION_CHOICES]
 
+    def profile_values(self) -> dict:
+        """The submitted profile and licence fields, cleaned, keyed by ``User`` column."""
+        return {
+            "name": self.name.data.strip(),
+            "profession": self.profession.data or None,
+            "license_number": (self.license_number.data or "").strip() or None,
+            "license_state": (self.license_state.data or "").strip() or None,
+        }
+
     def apply_to(self, user) -> None:
-        user.name = self.name.data.strip()
-        user.profession = self.profession.data or None
-        user.license_number = (self.license_number.data or "").strip() or None
-        user.license_state = (self.license_state.data or "").strip() or None
+        for name, value in self.profile_values().items():
+            setattr(user, name, value)
 
 
 class ChangePasswordForm(FlaskForm):

@@ -15,6 +15,7 @@ from training.auth.services import (
     end_sessions,
     normalize_email,
     register_trainee,
+    update_profile,
 )
 from training.auth.urls import safe_next_url
 from training.extensions import db, limiter
@@ -99,7 +100,7 @@ def register():
 def profile():
     form = ProfileForm(obj=current_user, require_license=current_user.has_role("trainee"))
     if form.validate_on_submit():
-        form.apply_to(current_user)
+        update_profile(current_user, form.profile_values())
         db.session.commit()
         flash("Profile saved.", "success")
         return redirect(url_for("auth.profile"))

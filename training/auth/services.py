@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from training.audit import record_event
+from training.audit.changes import plain, update_fields
 from training.auth.models import User, UserRole
 from training.auth.passwords import hash_password, password_problems, verify_password
 from training.auth.roles import Role
@@ -61,8 +62,14 @@ def create_user(
     license_number: str | None = None,
     license_state: str | None = None,
     check_strength: bool = True,
+    via: str = "service",
+    by: User | None = None,
 ) -> User:
-    """Create a user with ``roles``; checks uniqueness and password strength first."""
+    """Create a user with ``roles``; checks uniqueness and password strength first.
+
+    Every path that opens an account comes here, so every account's creation is audited with
+    the path it came by (``via``) and who opened it (``by``; the new user for registration).
+    """
     email = normalize_email(email)
     unknown = set(roles) - {r.value for r in Role}
     if unknown or not roles:
@@ -82,7 +89,29 @@ def create_user(
     user.role_rows = [UserRole(role=r) for r in sorted(roles)]
     db.session.add(user)
     db.session.flush()
+    _record_account_created(user, via, by)
     return user
+
+
+#: the profile and licence fields a certificate and a board roster print: changes are audited
+PROFILE_FIELDS = ("email", "name", "profession", "license_number", "license_state")
+
+
+def _record_account_created(user: User, via: str, by: User | None) -> None:
+    """Audit a new account with its profile as a diff from nothing."""
+    details = {"via": via, "roles": sorted(user.roles),
+               "changes": {name: {"old": None, "new": plain(getattr(user, name))} for name in PROFILE_FIELDS}}
+    action = "user.registered" if via == "registration" else "user.created"
+    record_event(action, f"user:{user.id}", details, actor=user if via == "registration" else by)
+
+
+def update_profile(user: User, values: dict, *, by: User | None = None) -> dict:
+    """Change profile and licence fields, recording each old -> new value; returns the diff."""
+    unknown = set(values) - set(PROFILE_FIELDS)
+    if unknown:
+        raise AccountError(f"Not a profile field: {', '.join(sorted(unknown))}.")
+    return update_fields(user, values, "user.profile_changed", f"user:{user.id}",
+                         actor=by if by is not None else user)
 
 
 def register_trainee(reg: Registration) -> User:
@@ -95,8 +124,8 @@ def register_trainee(reg: Registration) -> User:
         profession=reg.profession,
         license_number=reg.license_number,
         license_state=reg.license_state,
+        via="registration",
     )
-    record_event("user.registered", f"user:{user.id}", {"email": user.email}, actor=user)
     return user
 
 
@@ -141,7 +170,9 @@ def set_roles(user: User, roles: set[str], *, by: User | None = None) -> None:
         UserRole(role=r) for r in sorted(set(roles) - user.roles)
     ]
     end_sessions(user)
-    record_event("user.roles_changed", f"user:{user.id}", {"from": before, "to": sorted(roles)}, by)
+    record_event("user.roles_changed", f"user:{user.id}",
+                 {"from": before, "to": sorted(roles),
+                  "changes": {"roles": {"old": before, "new": sorted(roles)}}}, by)
 
 
 def set_active(user: User, active: bool, *, by: User | None = None) -> None:
