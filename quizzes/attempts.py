@@ -127,22 +127,43 @@ def load_attempt(attempt_id: int) -> Attempt | None:
     )
 
 
+def _grace() -> timedelta:
+    return timedelta(seconds=current_app.config.get("QUIZ_GRACE_SECONDS", 30))
+
+
 def accepts_answers(attempt: Attempt, now: datetime | None = None) -> bool:
     """Open, and not past the deadline plus the grace period."""
     if attempt.submitted_at is not None:
         return False
     if attempt.deadline is None:
         return True
-    grace = timedelta(seconds=current_app.config.get("QUIZ_GRACE_SECONDS", 30))
-    return (now or current_time()) <= attempt.deadline + grace
+    return (now or current_time()) <= attempt.deadline + _grace()
+
+
+def time_ran_out(attempt: Attempt, now: datetime | None = None) -> bool:
+    """Not yet submitted but past its deadline: pages show it closed; a POST or the job closes it.
+
+    Reads do not write: a page that finds such an attempt says so instead of grading it.
+    """
+    return attempt.submitted_at is None and not accepts_answers(attempt, now)
 
 
 def close_if_expired(attempt: Attempt) -> bool:
     """Submit an attempt whose time ran out with what was saved; True if it was closed."""
-    if attempt.submitted_at is None and not accepts_answers(attempt):
+    if time_ran_out(attempt):
         submit_attempt(attempt, by="deadline")
         return True
     return False
+
+
+def close_expired_attempts(now: datetime | None = None) -> int:
+    """Submit every attempt whose time ran out; the periodic job (``flask quizzes close-expired``)."""
+    cutoff = (now or current_time()) - _grace()
+    stale = db.session.scalars(
+        select(Attempt).where(Attempt.submitted_at.is_(None), Attempt.deadline < cutoff)
+        .order_by(Attempt.id)
+    ).all()
+    return sum(close_if_expired(attempt) for attempt in stale)
 
 
 def save_answers(attempt: Attempt, form: Mapping[str, list[str]]) -> int:

@@ -10,9 +10,8 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from modules.models import Module
-from quizzes.attempts import close_if_expired
+from quizzes.attempts import close_expired_attempts
 from quizzes.gift import GiftError
-from quizzes.models import Attempt
 from quizzes.questions import decode_gift_upload, export_pool, import_gift
 from training.extensions import db
 
@@ -66,9 +65,6 @@ def export_gift_command(module_ref: str) -> None:
 @quizzes_cli.command("close-expired")
 def close_expired_command() -> None:
     """Submit every open attempt whose time ran out (for a periodic job)."""
-    open_attempts = db.session.scalars(
-        select(Attempt).where(Attempt.submitted_at.is_(None), Attempt.deadline.is_not(None))
-    ).all()
-    closed = sum(close_if_expired(attempt) for attempt in open_attempts)
+    closed = close_expired_attempts()
     db.session.commit()
     click.echo(f"Closed {closed} expired attempts.")
