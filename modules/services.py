@@ -18,7 +18,7 @@ from modules.models import Course, Enrolment, Lesson, LessonCompletion, LessonRe
 from modules.rendering import render_markdown
 from modules.seat_time import seat_time
 from training.audit import record_event
-from training.audit.changes import record_changes, snapshot
+from training.audit.changes import record_changes, save_with_changes, snapshot
 from training.extensions import db
 
 signals = Namespace()
@@ -83,15 +83,7 @@ def save_course(course: Course, values: dict) -> Course:
             if db.session.scalar(query) is not None:
                 raise ContentError(f"Another course already uses the {name} '{value}'.", name)
     # approval, hours and completion rules are what a certificate attests: keep every change
-    is_new = course.id is None
-    before = {} if is_new else snapshot(course, values)
-    for name, value in values.items():
-        setattr(course, name, value)
-    if is_new:
-        db.session.add(course)
-    db.session.flush()
-    record_changes("course.created" if is_new else "course.settings_changed", f"course:{course.id}",
-                   before, snapshot(course, values), code=course.code)
+    save_with_changes(course, values, "course", code=values.get("code", course.code))
     return course
 
 

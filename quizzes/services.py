@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from quizzes.models import Question, Quiz
 from training.audit import record_event
-from training.audit.changes import record_changes, snapshot
-from training.extensions import db
+from training.audit.changes import save_with_changes
 
 #: the Quiz columns an author sets on the settings page
 QUIZ_SETTINGS_FIELDS = (
@@ -26,15 +25,7 @@ def save_quiz_settings(quiz: Quiz, values: dict, *, actor=None) -> dict:
     unknown = set(values) - set(QUIZ_SETTINGS_FIELDS)
     if unknown:
         raise ValueError(f"Not a quiz setting: {', '.join(sorted(unknown))}")
-    is_new = quiz.id is None
-    before = {} if is_new else snapshot(quiz, values)
-    for name, value in values.items():
-        setattr(quiz, name, value)
-    if is_new:
-        db.session.add(quiz)
-    db.session.flush()
-    return record_changes("quiz.created" if is_new else "quiz.settings_changed", f"quiz:{quiz.id}",
-                          before, snapshot(quiz, values), actor=actor, module_id=quiz.module_id)
+    return save_with_changes(quiz, values, "quiz", actor=actor, module_id=quiz.module_id)
 
 
 def set_question_retired(question: Question, retired: bool, *, actor=None) -> bool:

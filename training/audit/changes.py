@@ -69,6 +69,24 @@ def update_fields(obj: Any, values: Mapping[str, Any], action: str, subject: str
     return record_changes(action, subject, before, snapshot(obj, values), actor=actor, **details)
 
 
+def save_with_changes(obj: Any, values: Mapping[str, Any], kind: str, *, actor=None,
+                      **details: Any) -> dict[str, dict[str, Any]]:
+    """Set ``values`` on ``obj`` (adding it when new) and record the diff; returns it.
+
+    A new object is recorded as ``<kind>.created`` (every value against nothing), a stored one
+    as ``<kind>.settings_changed``; the subject is ``<kind>:<id>``.
+    """
+    is_new = obj.id is None
+    before = {} if is_new else snapshot(obj, values)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    if is_new:
+        db.session.add(obj)
+    db.session.flush()
+    action = f"{kind}.created" if is_new else f"{kind}.settings_changed"
+    return record_changes(action, f"{kind}:{obj.id}", before, snapshot(obj, values), actor=actor, **details)
+
+
 def change_history(subject: str, actions: Iterable[str]) -> list[AuditEntry]:
     """The entries recording ``actions`` on ``subject``, oldest first (one query)."""
     stmt = (select(AuditEntry).where(AuditEntry.subject == subject, AuditEntry.action.in_(tuple(actions)))
