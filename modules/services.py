@@ -19,6 +19,7 @@ from modules.rendering import render_markdown
 from modules.seat_time import seat_time
 from training.audit import record_event
 from training.audit.changes import record_changes, save_with_changes, snapshot
+from training.errors import RuleViolation
 from training.extensions import db
 
 signals = Namespace()
@@ -36,12 +37,8 @@ class SeatTimeError(ValueError):
     """A lesson marked complete before the course's seat-time rule is met."""
 
 
-class ContentError(ValueError):
+class ContentError(RuleViolation):
     """A content rule was broken; ``field`` names the form field concerned."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def place(items: Sequence, item, position: int) -> None:

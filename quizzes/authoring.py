@@ -30,7 +30,7 @@ from quizzes.spec import QuestionType
 from quizzes.views import attempt_questions
 from training.auth.decorators import role_required
 from training.extensions import db
-from training.forms import ActionForm
+from training.forms import ActionForm, show_error
 
 bp = Blueprint("quiz_authoring", __name__, url_prefix="/author/quizzes")
 
@@ -76,8 +76,7 @@ def _edit(form: QuestionForm, module: Module, question: Question, qtype: Questio
             changed = save_question(question, spec_from_form(form, qtype))
         except QuestionError as err:
             db.session.rollback()
-            target = getattr(form, err.field, None) if err.field in ("prompt", "points", "truth") else None
-            (target.errors if target is not None else form.form_errors).append(str(err))
+            show_error(form, err)
         else:
             if question.id is None:
                 db.session.add(question)

@@ -12,17 +12,14 @@ from quizzes.models import Question
 from quizzes.spec import PromptFormat, QuestionSpec, QuestionType
 from training.audit import record_event
 from training.audit.changes import record_changes, snapshot
+from training.errors import RuleViolation
 from training.extensions import db
 
 MAX_GIFT_BYTES = 1024 * 1024
 
 
-class QuestionError(ValueError):
+class QuestionError(RuleViolation):
     """The question breaks a rule; ``field`` names the form field concerned."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def render_prompt(spec: QuestionSpec) -> str:

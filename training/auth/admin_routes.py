@@ -11,6 +11,7 @@ from training.auth.forms import ActiveForm, AdminCreateUserForm, RolesForm
 from training.auth.models import User
 from training.auth.services import AccountError, create_user, set_active, set_roles
 from training.extensions import db
+from training.forms import show_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -48,7 +49,7 @@ def create():
             )
         except AccountError as err:
             db.session.rollback()
-            getattr(form, err.field or "email").errors.append(str(err))
+            show_error(form, err, default="email")
         else:
             db.session.commit()
             flash(f"Account created for {user.email}.", "success")
@@ -75,7 +76,7 @@ def update_roles(user_id: int):
             set_roles(target, set(form.roles.data), by=current_user)
         except AccountError as err:
             db.session.rollback()
-            form.roles.errors.append(str(err))
+            show_error(form, err, default="roles")
         else:
             db.session.commit()
             flash("Roles saved.", "success")

@@ -19,7 +19,7 @@ from training.auth.services import (
 )
 from training.auth.urls import safe_next_url
 from training.extensions import db, limiter
-from training.forms import ActionForm
+from training.forms import ActionForm, show_error
 
 bp = Blueprint("auth", __name__)
 
@@ -86,7 +86,7 @@ def register():
             )
         except AccountError as err:
             db.session.rollback()
-            getattr(form, err.field or "email").errors.append(str(err))
+            show_error(form, err, default="email")
         else:
             db.session.commit()
             _start_session(user)
@@ -116,7 +116,7 @@ def password():
             change_password(current_user, form.current_password.data, form.password.data)
         except AccountError as err:
             db.session.rollback()
-            getattr(form, err.field or "password").errors.append(str(err))
+            show_error(form, err, default="password")
         else:
             db.session.commit()
             _start_session(current_user._get_current_object())

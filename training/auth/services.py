@@ -11,15 +11,12 @@ from training.audit.changes import plain, update_fields
 from training.auth.models import User, UserRole
 from training.auth.passwords import hash_password, password_problems, verify_password
 from training.auth.roles import Role
+from training.errors import RuleViolation
 from training.extensions import db
 
 
-class AccountError(ValueError):
+class AccountError(RuleViolation):
     """A rule about accounts was broken; ``field`` names the form field it concerns."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass

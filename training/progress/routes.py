@@ -9,6 +9,7 @@ from modules.services import find_enrolment
 from training.auth.decorators import role_required
 from training.auth.models import User
 from training.extensions import db
+from training.forms import show_error
 from training.progress import services
 from training.progress.cohort import STATUSES, course_overview, load_cohort, load_course
 from training.progress.engine import course_progress
@@ -70,8 +71,7 @@ def signoff(course_id: int, user_id: int):
             )
         except services.SignOffError as err:
             db.session.rollback()
-            target = getattr(form, err.field, None) if err.field else None
-            (target.errors if target is not None else form.form_errors).append(str(err))
+            show_error(form, err)
         else:
             db.session.commit()
             flash(f"Sign-off recorded for {trainee.name}.", "success")

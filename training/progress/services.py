@@ -20,6 +20,7 @@ from modules.models import Course, Enrolment, Module
 from modules.services import find_enrolment
 from training.audit import record_event
 from training.database import utcnow
+from training.errors import RuleViolation
 from training.extensions import db
 from training.progress.engine import Progress, course_progress, progress_in_courses
 from training.progress.models import SignOff, SignOffOutcome
@@ -38,12 +39,8 @@ STATUS_LABELS = {
 }
 
 
-class SignOffError(ValueError):
+class SignOffError(RuleViolation):
     """A sign-off broke a rule; ``field`` names the form field concerned."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def latest_signoff(user_id: int, course_id: int) -> SignOff | None:
