@@ -10,21 +10,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_DOWN, Decimal
 
-from blinker import Namespace
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from modules.models import Course, Enrolment, Lesson, LessonCompletion, LessonRevision, Module
 from modules.rendering import render_markdown
 from modules.seat_time import seat_time
+from modules.signals import lesson_completed  # also importable from here, as before
 from training.audit import record_event
 from training.audit.changes import record_changes, save_with_changes, snapshot
 from training.errors import RuleViolation
 from training.extensions import db
-
-signals = Namespace()
-#: sent with (user, lesson) after a lesson is first marked complete
-lesson_completed = signals.signal("lesson-completed")
 
 MAX_TITLE = 200
 COURSE_FIELDS = (

@@ -67,7 +67,7 @@ def question(question_id: int):
 
 
 def question_module(question: Question) -> Module:
-    return db.session.get(Module, question.module_id)
+    return question.module
 
 
 def _edit(form: QuestionForm, module: Module, question: Question, qtype: QuestionType):

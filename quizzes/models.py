@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from modules.models import Module
 from quizzes.settings import QUIZ_DEFAULTS, GradingMethod, ReviewPolicy
 from quizzes.spec import QuestionSpec, QuestionType
 from training.database import enum_check, utcnow
@@ -39,6 +40,9 @@ class Question(db.Model):
     retired: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    #: one way: the content layer below does not know about question pools
+    module: Mapped[Module] = relationship()
 
     def spec(self) -> QuestionSpec:
         return QuestionSpec.from_stored(

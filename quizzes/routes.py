@@ -28,7 +28,7 @@ from quizzes.attempts import (
 from quizzes.forms import AttemptForm
 from quizzes.grading import correct_answer_summary, feedback_for
 from quizzes.models import Attempt
-from quizzes.progress import quiz_results
+from quizzes.results import quiz_results
 from quizzes.views import attempt_questions
 from training.auth.decorators import role_required
 from training.extensions import db

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from modules.models import Course, Enrolment, LessonCompletion
 from modules.reading import load_course
-from modules.services import lesson_completed
+from modules.signals import lesson_completed
 from tests.modules.builders import build_course, complete, lessons_of, modules_of
 from training.extensions import db
 from training.progress.engine import course_progress

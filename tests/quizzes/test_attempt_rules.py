@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from quizzes import attempts as attempt_rules
 from quizzes.attempts import QuizError, save_answers, start_attempt, submit_attempt
 from quizzes.models import Attempt, Question
-from quizzes.progress import quiz_results
+from quizzes.results import quiz_results
 
 from .conftest import enrol, full_marks_form
 

@@ -106,7 +106,7 @@ def authenticate_bearer(header: str | None, roles: Iterable[str] = (Role.AUDITOR
         raise TokenRefused(401, "The API token is not valid.")
     if token.revoked_at is not None:
         raise TokenRefused(401, "The API token has been revoked.")
-    owner = db.session.get(User, token.user_id)
+    owner = token.user
     if owner is None or not owner.active:
         raise TokenRefused(401, "The account that owns this API token is deactivated.")
     roles = tuple(roles)
