@@ -44,11 +44,14 @@ def test_update_fields_records_nothing_when_nothing_changed(db, make_user):
     assert entries(db, "user.profile_changed") == []
 
 
-def test_profile_and_licence_edit_is_audited_and_shown_on_the_trainee_record(client, login, make_user, db):
+def test_profile_and_licence_edit_is_audited_and_shown_on_the_trainee_record(form_client, login, make_user, db):
+    client = form_client
     trainee = make_user("trainee", license_number="PT-1", license_state="TX")
-    login(trainee)
-    response = client.post("/account", data={
-        "name": trainee.name, "profession": "chiropractor", "license_number": "DC-77", "license_state": "OK"})
+    login(trainee, on=client)
+    form = {"name": trainee.name, "profession": "chiropractor", "license_number": "DC-77", "license_state": "OK"}
+    assert client.post("/account", data=form, token=False).status_code == 400  # no CSRF token: refused
+    assert entries(db, "user.profile_changed") == []
+    response = client.post("/account", data=form)
     assert response.status_code == 302
     entry = only(db, "user.profile_changed", f"user:{trainee.id}")
     assert entry.actor == trainee.email and entry.at is not None
@@ -58,7 +61,7 @@ def test_profile_and_licence_edit_is_audited_and_shown_on_the_trainee_record(cli
         "license_state": {"old": "TX", "new": "OK"},
     }
     auditor = make_user("auditor")
-    login(auditor)
+    login(auditor, on=client)
     page = client.get(f"/records/trainees/{trainee.id}").get_data(as_text=True)
     history = page.split('data-profile-history', 1)[1].split("</table>", 1)[0]
     assert "license number" in history and "PT-1" in history and "DC-77" in history
@@ -77,9 +80,10 @@ def test_registration_records_the_new_profile(client, db):
     assert entry.details["changes"]["license_number"] == {"old": None, "new": "PT-9"}
 
 
-def test_admin_created_account_and_role_change_are_audited(client, login, make_user, db):
+def test_admin_created_account_and_role_change_are_audited(form_client, login, make_user, db):
+    client = form_client
     admin = make_user("admin")
-    login(admin)
+    login(admin, on=client)
     response = client.post("/admin/users/new", data={
         "email": "inst@example.org", "name": "New Instructor", "roles": ["instructor"],
         "password": "Gravel-Meadow-Sparrow-31"})
@@ -88,7 +92,8 @@ def test_admin_created_account_and_role_change_are_audited(client, login, make_u
     created = only(db, "user.created", f"user:{user.id}")
     assert created.actor == admin.email and created.details["via"] == "admin"
     assert created.details["changes"]["email"] == {"old": None, "new": "inst@example.org"}
-    client.post(f"/admin/users/{user.id}/roles", data={"roles": ["instructor", "auditor"]})
+    client.post(f"/admin/users/{user.id}/roles", data={"roles": ["instructor", "auditor"]},
+                page=f"/admin/users/{user.id}")
     changed = only(db, "user.roles_changed", f"user:{user.id}")
     assert changed.actor == admin.email
     assert changed.details["changes"]["roles"] == {"old": ["instructor"], "new": ["auditor", "instructor"]}

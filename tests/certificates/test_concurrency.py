@@ -28,6 +28,8 @@ from training.extensions import db
 from training.progress.models import SignOff
 
 ROUNDS = 4
+
+pytestmark = pytest.mark.postgres
 SIGNOFF = {"evaluated_on": "2026-01-10", "hours": "27", "outcome": "pass",
            "skills": [str(i) for i in range(len(CHECKLIST))], "notes": ""}
 
