@@ -1,129 +1,20 @@
-"""Courses, progress and sign-offs for the progress and certificate tests.
+"""The progress and certificate tests' factories; they live in ``tests.factories``."""
 
-Progress goes through the real services and signals (``complete_lesson`` sends
-``lesson_completed``; passed attempts are announced with ``attempt_graded``), so the
-certificate event handlers run exactly as they do behind the real pages.
-"""
+from tests.factories import (
+    CHECKLIST,
+    add_attempt,
+    certificates_of,
+    complete_lessons,
+    enrol,
+    finish_online,
+    lessons_of,
+    make_course,
+    pass_quizzes,
+    quizzes_of,
+    sign_off,
+)
 
-from __future__ import annotations
-
-from datetime import date, datetime
-from decimal import Decimal
-from itertools import count
-
-from sqlalchemy import select
-
-from modules.models import Course, Enrolment, Lesson, Module
-from modules.services import complete_lesson
-from quizzes.models import Attempt, Quiz
-from quizzes.signals import attempt_graded
-from training.certificates.models import Certificate
-from training.extensions import db
-from training.progress.services import record_signoff
-
-CHECKLIST = ["Clean needle technique", "Palpation of a taut band", "Safe patient positioning"]
-_codes = count(1)
-
-
-def make_course(*, modules: int = 2, lessons: int = 2, quizzes: bool = True,
-                requires_signoff: bool = True, practical_hours: str = "27",
-                contact_hours: str = "9.5", checklist: list[str] | None = None,
-                seat_time_percent: int = 0, **fields) -> Course:
-    """A published course; its seat-time rule is off unless a test asks for one."""
-    n = next(_codes)
-    values = dict(
-        code=f"DN-{100 + n}", slug=f"course-{n}", title=f"Dry Needling Level {n}",
-        provider="Northfield Institute of Manual Therapy", approval_number=f"NIMT-CE-{n:04d}",
-        contact_hours=Decimal(contact_hours), practical_hours=Decimal(practical_hours),
-        requires_signoff=requires_signoff, seat_time_percent=seat_time_percent,
-        signoff_checklist=list(CHECKLIST if checklist is None else checklist), published=True,
-    )
-    values.update(fields)
-    course = Course(**values)
-    for m in range(1, modules + 1):
-        module = Module(position=m, slug=f"m{m}", title=f"Module {m} topic")
-        module.lessons = [
-            Lesson(position=i, slug=f"l{i}", title=f"Lesson {m}.{i}", minutes=30)
-            for i in range(1, lessons + 1)
-        ]
-        course.modules.append(module)
-    db.session.add(course)
-    db.session.flush()
-    if quizzes:
-        for module in course.modules:
-            db.session.add(Quiz(module_id=module.id, title=f"{module.title} quiz", pass_mark=80))
-    db.session.commit()
-    return course
-
-
-def enrol(user, course: Course) -> Enrolment:
-    enrolment = Enrolment(user_id=user.id, course_id=course.id)
-    db.session.add(enrolment)
-    db.session.commit()
-    return enrolment
-
-
-def lessons_of(course: Course) -> list[Lesson]:
-    return [lesson for module in course.modules for lesson in module.lessons]
-
-
-def quizzes_of(course: Course) -> list[Quiz]:
-    ids = [m.id for m in course.modules]
-    return list(db.session.scalars(select(Quiz).where(Quiz.module_id.in_(ids)).order_by(Quiz.id)))
-
-
-def complete_lessons(user, course: Course, lessons: list[Lesson] | None = None) -> None:
-    """Mark lessons done through the real service (which announces each one)."""
-    for lesson in lessons if lessons is not None else lessons_of(course):
-        complete_lesson(user, lesson)
-    db.session.commit()
-
-
-def add_attempt(user, quiz: Quiz, *, passed: bool = True, percent: float | None = None,
-                announce: bool = True) -> Attempt:
-    """A submitted, graded attempt, announced as the quiz layer does after grading."""
-    number = 1 + len(db.session.scalars(
-        select(Attempt.id).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id)
-    ).all())
-    attempt = Attempt(
-        quiz_id=quiz.id, user_id=user.id, number=number, layout=[],
-        started_at=datetime(2026, 1, 5, 9, 0), submitted_at=datetime(2026, 1, 5, 9, 20),
-        submitted_by="trainee", score=1.0, max_score=1.0,
-        percent=percent if percent is not None else (90.0 if passed else 40.0), passed=passed,
-    )
-    db.session.add(attempt)
-    db.session.flush()
-    if announce:
-        attempt_graded.send(attempt)
-    db.session.commit()
-    return attempt
-
-
-def pass_quizzes(user, course: Course, quizzes: list[Quiz] | None = None) -> None:
-    for quiz in quizzes if quizzes is not None else quizzes_of(course):
-        add_attempt(user, quiz)
-
-
-def sign_off(instructor, trainee, course: Course, *, outcome: str = "pass",
-             hours: str | None = None, skills: list[str] | None = None, **extra):
-    signoff = record_signoff(
-        instructor=instructor, trainee=trainee, course=course,
-        evaluated_on=extra.pop("evaluated_on", date(2026, 1, 10)),
-        hours=Decimal(hours if hours is not None else course.practical_hours),
-        skills=list(course.signoff_checklist) if skills is None else skills,
-        outcome=outcome, notes=extra.pop("notes", ""),
-    )
-    db.session.commit()
-    return signoff
-
-
-def certificates_of(user, course: Course | None = None) -> list[Certificate]:
-    stmt = select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.id)
-    if course is not None:
-        stmt = stmt.where(Certificate.course_id == course.id)
-    return list(db.session.scalars(stmt))
-
-
-def finish_online(user, course: Course) -> None:
-    complete_lessons(user, course)
-    pass_quizzes(user, course)
+__all__ = [
+    "CHECKLIST", "add_attempt", "certificates_of", "complete_lessons", "enrol", "finish_online",
+    "lessons_of", "make_course", "pass_quizzes", "quizzes_of", "sign_off",
+]

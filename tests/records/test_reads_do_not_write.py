@@ -16,7 +16,7 @@ from sqlalchemy import event, func, select
 from quizzes.attempts import save_answers, start_attempt
 from quizzes.models import Attempt, Question
 from quizzes.questions import import_gift
-from tests.progress.factories import certificates_of, complete_lessons, enrol, make_course, quizzes_of
+from tests.factories import certificates_of, complete_lessons, enrol, make_course, quizzes_of
 from tests.quizzes.conftest import GIFT, full_marks_form
 from training.audit.models import AuditEntry
 from training.database import utcnow
