@@ -32,9 +32,10 @@ run: install
 	@.ci/system-deps
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
-	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
-	$(BIN)/gunicorn --workers $(WORKERS) --threads $(THREADS) --bind $(HOST):$(PORT) \
-		--access-logfile - wsgi:app
+	@echo "Serving on http://$(HOST):$(PORT) with the job worker; mail goes to instance/mail/  (Ctrl-C to stop)"
+	WEB_CONCURRENCY=$(WORKERS) $(BIN)/python -m training.notifications.supervisor \
+		"$(BIN)/gunicorn --workers $(WORKERS) --threads $(THREADS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app" \
+		"$(BIN)/flask jobs worker"
 
 ## make test: lint, then the whole suite on SQLite and on PostgreSQL (browser tests included)
 test: install-test

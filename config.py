@@ -74,6 +74,31 @@ class Config:
     #: seconds a trainee may submit after a quiz deadline (network latency, clock skew)
     QUIZ_GRACE_SECONDS = int(os.environ.get("QUIZ_GRACE_SECONDS", "30"))
 
+    #: the job queue: sqlite:///path (one machine), redis://host:port/db (several) or memory://
+    JOBS_URL = os.environ.get("JOBS_URL") or (
+        os.environ["REDIS_URL"] if os.environ.get("REDIS_URL") else f"sqlite:///{INSTANCE_DIR / 'jobs.sqlite'}"
+    )
+    #: "smtp" sends through MAIL_SERVER; "file" writes .eml files to MAIL_FILE_DIR and prints the links
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    #: STARTTLS on MAIL_PORT (587); MAIL_USE_SSL for implicit TLS (465)
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", True)
+    MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "30"))
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "no-reply@localhost")
+    #: the name mail comes from and signs with
+    MAIL_PROVIDER_NAME = os.environ.get("MAIL_PROVIDER_NAME", "Dry Needling CE Institute")
+    MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE_DIR / "mail"))
+    #: seconds a sender holds a message; longer than MAIL_TIMEOUT x the SMTP round trips
+    MAIL_CLAIM_SECONDS = int(os.environ.get("MAIL_CLAIM_SECONDS", "300"))
+    MAIL_RETRY_BASE_SECONDS = float(os.environ.get("MAIL_RETRY_BASE_SECONDS", "30"))
+    MAIL_RETRY_MAX_SECONDS = float(os.environ.get("MAIL_RETRY_MAX_SECONDS", "3600"))
+    #: about a day of attempts with the defaults before a message is marked failed
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "30"))
+
 
 class DevelopmentConfig(Config):
     """Local use: SQLite and a secret key generated into instance/."""
@@ -82,6 +107,7 @@ class DevelopmentConfig(Config):
     SQLALCHEMY_DATABASE_URI = Config.SQLALCHEMY_DATABASE_URI or (
         f"sqlite:///{INSTANCE_DIR / 'training.sqlite'}"
     )
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")
 
 
 class TestingConfig(Config):
@@ -92,6 +118,8 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    JOBS_URL = "memory://"
+    MAIL_BACKEND = "file"
 
 
 class ProductionConfig(Config):

@@ -20,10 +20,11 @@ MAX_TITLE = 200
 MAX_SLUG = 80
 COURSE_KEYS = {
     "code", "slug", "title", "provider", "approval_number", "practical_hours",
-    "requires_signoff", "signoff_checklist",
+    "requires_signoff",
 }
+#: ``signoff_checklist`` is the single sign-off's checklist (courses without a practical plan);
 #: ``final_exam`` belongs to the quiz layer, which reads it from the same file
-COURSE_OPTIONAL_KEYS = {"final_exam"}
+COURSE_OPTIONAL_KEYS = {"signoff_checklist", "final_exam"}
 #: ``quiz`` belongs to the quiz layer, which reads it from the same file
 MODULE_KEYS = {"title", "slug", "objectives"}
 MODULE_OPTIONAL_KEYS = {"quiz"}

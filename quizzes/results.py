@@ -66,3 +66,10 @@ def attempt_seconds(attempt: Attempt) -> int:
     if attempt.deadline is not None:
         end = min(end, attempt.deadline)
     return max(0, int((end - attempt.started_at).total_seconds()))
+
+
+def quizzes_for_modules(module_ids: Sequence[int]) -> list[Quiz]:
+    """The quizzes of these modules (the practical layer checks workshop prerequisites with it)."""
+    if not module_ids:
+        return []
+    return list(db.session.scalars(select(Quiz).where(Quiz.module_id.in_(list(module_ids)))))

@@ -28,6 +28,9 @@ PASSWORD = "fixture-Lantern-Quartz-58"
 _PASSWORD_HASH = hash_password(PASSWORD)
 _emails = count(1)
 
+#: a real local SMTP server and the real job worker process, for the tests that send mail
+pytest_plugins = ["tests.smtp_server", "tests.worker_process"]
+
 
 def pytest_collection_modifyitems(config, items):
     """Mark the browser tests ``e2e`` (so ``-m "not e2e"`` leaves them out) and run them last."""

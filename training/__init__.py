@@ -50,6 +50,9 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
+    from training.notifications.jobs import init_jobs
+
+    init_jobs(app)
 
     from training.auth.session import configure_login
 
@@ -57,6 +60,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from modules.approval_routes import bp as approvals_bp
     from modules.authoring import bp as authoring_bp
     from modules.rendering import render_markdown_cached
     from modules.routes import bp as courses_bp
@@ -71,9 +75,15 @@ def register_blueprints(app: Flask) -> None:
     from training.certificates.events import connect_events
     from training.certificates.routes import bp as certificates_bp
     from training.certificates.verify_routes import bp as verify_bp
+    from training.jurisdictions.routes import bp as jurisdictions_bp
+    from training.jurisdictions.routes import verify_bp as pack_verify_bp
+    from training.practical import staff_routes  # noqa: F401 - adds the staff pages to the blueprint
+    from training.practical.providers import PROVIDERS as practical_providers
+    from training.practical.routes import bp as practical_bp
     from training.progress.routes import bp as progress_bp
     from training.progress.signoff_step import SignOffSteps
     from training.records.api import bp as api_bp
+    from training.records.roster_routes import bp as rosters_bp
     from training.records.routes import bp as records_bp
     from training.site.routes import bp as site_bp
     from training.site.targets import target_url
@@ -81,13 +91,17 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         site_bp, auth_bp, admin_bp, courses_bp, authoring_bp, quizzes_bp, quiz_authoring_bp, quiz_reports_bp,
-        progress_bp, certificates_bp, verify_bp, records_bp, api_bp,
+        progress_bp, certificates_bp, verify_bp, records_bp, api_bp, practical_bp,
+        jurisdictions_bp, pack_verify_bp, approvals_bp, rosters_bp,
     ):
         app.register_blueprint(blueprint)
     app.add_template_filter(render_markdown_cached, "markdown")
     app.add_template_global(module_links, "module_links")
     app.add_template_global(target_url, "target_url")
-    for provider in (LessonSteps(), ModuleQuizSteps(), SignOffSteps()):
+    from training.progress.practical_gate import OnlyWhen
+
+    practical_steps = [OnlyWhen(p, planned=True) for p in practical_providers]
+    for provider in (LessonSteps(), ModuleQuizSteps(), OnlyWhen(SignOffSteps(), planned=False), *practical_steps):
         register_step_provider(app, provider)
     connect_events(app)
 
@@ -102,7 +116,12 @@ def register_commands(app: Flask) -> None:
     from training.audit.cli import audit_cli
     from training.auth.cli import users_cli
     from training.certificates.cli import certificates_cli
+    from training.jurisdictions.cli import jurisdictions_cli
+    from training.notifications.cli import jobs_cli, mail_cli
     from training.seed import seed_demo_command
 
     for command in (users_cli, content_cli, quizzes_cli, audit_cli, certificates_cli, seed_demo_command):
+        app.cli.add_command(command)
+    app.cli.add_command(jurisdictions_cli)
+    for command in (jobs_cli, mail_cli):
         app.cli.add_command(command)

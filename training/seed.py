@@ -10,6 +10,7 @@ from quizzes.content_loader import seed_quizzes
 from training.auth.models import User
 from training.auth.services import create_user, find_user_by_email, set_roles
 from training.extensions import db
+from training.practical.content_loader import seed_rubrics
 
 DEMO_ACCOUNTS = [
     # email, name, roles, password, profession, license number, state
@@ -42,7 +43,9 @@ def ensure_demo_accounts() -> list[tuple[User, str]]:
 
 def seed_hooks():
     """Content loaders of the feature packages, run in this order after the accounts exist."""
-    return [seed_content, seed_quizzes]
+    from training.jurisdictions.loader import seed_rules
+
+    return [seed_content, seed_quizzes, seed_rubrics, seed_rules]
 
 
 @click.command("seed-demo")

@@ -23,7 +23,8 @@ def course(app):
 
 @pytest.fixture
 def trainee(make_user, course):
-    user = make_user("trainee", name="Dana Whitfield", license_number="PT-0458123",
+    user = make_user("trainee", name="Dana Whitfield", given_names="Dana", family_name="Whitfield",
+                     license_number="PT-0458123",
                      license_state="TX")
     enrol(user, course)
     return user

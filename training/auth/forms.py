@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     PasswordField,
     SelectField,
@@ -12,7 +15,7 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from training.auth.passwords import MAX_LENGTH
@@ -72,7 +75,15 @@ class RegistrationForm(LicenseFieldsMixin, FlaskForm):
 
 
 class ProfileForm(LicenseFieldsMixin, FlaskForm):
+    licensed_since = DateField(
+        "License first issued on", validators=[Optional()],
+        description="The date your license was first issued; some states ask for years of licensed practice.",
+    )
     submit = SubmitField("Save profile")
+
+    def validate_licensed_since(self, field) -> None:
+        if field.data and not date(1940, 1, 1) <= field.data <= date.today():
+            raise ValidationError("Enter a date in the past, as printed on your license.")
 
     def __init__(self, *args, require_license: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,6 +100,7 @@ class ProfileForm(LicenseFieldsMixin, FlaskForm):
             "profession": self.profession.data or None,
             "license_number": (self.license_number.data or "").strip() or None,
             "license_state": (self.license_state.data or "").strip() or None,
+            "licensed_since": self.licensed_since.data,
         }
 
     def apply_to(self, user) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
@@ -26,12 +26,23 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: stored lower-cased, so uniqueness holds regardless of case
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    #: the name printed on certificates and shown to others ("print name")
     name: Mapped[str] = mapped_column(String(120))
+    given_names: Mapped[str] = mapped_column(String(120), default="")
+    family_name: Mapped[str] = mapped_column(String(120), default="")
+    #: None while the given/family split is only the migration's suggestion from ``name``
+    names_confirmed_at: Mapped[datetime | None]
+    #: IANA zone every date and time is shown in, e.g. "America/Denver"
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    #: None until the person follows the emailed confirmation link
+    email_verified_at: Mapped[datetime | None]
     password_hash: Mapped[str] = mapped_column(String(255))
     profession: Mapped[str | None] = mapped_column(String(40))
     license_number: Mapped[str | None] = mapped_column(String(60))
     #: licensing state or jurisdiction, e.g. "TX" or "Ontario"
     license_state: Mapped[str | None] = mapped_column(String(60))
+    #: the day the trainee's license was first issued, as they entered it (years-licensed rules)
+    licensed_since: Mapped[date | None]
     active: Mapped[bool] = mapped_column(default=True)
     #: bumped at logout, password change and deactivation; sessions carrying an older value end
     session_version: Mapped[int] = mapped_column(default=1)
@@ -61,13 +72,21 @@ class User(UserMixin, db.Model):
         return Profession(self.profession).label if self.profession else ""
 
     @property
+    def print_name(self) -> str:
+        return self.name
+
+    @property
     def first_name(self) -> str:
-        return self.name.split()[0] if self.name.split() else ""
+        """Given name(s) as the person entered them (exports and rosters; never split from ``name``)."""
+        return self.given_names
 
     @property
     def last_name(self) -> str:
-        parts = self.name.split()
-        return " ".join(parts[1:]) if len(parts) > 1 else ""
+        return self.family_name
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
@@ -85,3 +104,14 @@ class UserRole(db.Model):
     role: Mapped[str] = mapped_column(String(20))
 
     user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class LoginCounter(db.Model):
+    """Login attempts per key (account or address) in one fixed window, shared by every worker."""
+
+    __tablename__ = "login_counters"
+
+    #: "account:<email>" or "address:<ip>"
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)

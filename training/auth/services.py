@@ -91,7 +91,7 @@ def create_user(
 
 
 #: the profile and licence fields a certificate and a board roster print: changes are audited
-PROFILE_FIELDS = ("email", "name", "profession", "license_number", "license_state")
+PROFILE_FIELDS = ("email", "name", "profession", "license_number", "license_state", "licensed_since")
 
 
 def _record_account_created(user: User, via: str, by: User | None) -> None:

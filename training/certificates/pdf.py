@@ -27,7 +27,7 @@ from fpdf import FPDF
 
 from .snapshot import CertificateSnapshot
 
-__all__ = ["FONT_DIRS", "render_certificate_pdf"]
+__all__ = ["FONT_DIRS", "draw_qr", "render_certificate_pdf", "use_font"]
 
 FONT_DIRS = (
     Path("/usr/share/fonts/truetype/liberation"),  # apt: fonts-liberation
@@ -135,6 +135,10 @@ def _use_font(pdf: FPDF, family: str, style: str, size: float, text: str) -> str
     return "".join(chars)
 
 
+#: shared with other signed documents (evidence packs) so they draw names the same way
+use_font = _use_font
+
+
 def _text(pdf: FPDF, text: str, y: float, face: tuple[str, str], size: float, *,
           color: tuple[int, int, int] = INK, x: float = 0, w: float = PAGE_W,
           align: str = "C", min_size: float = 0, spacing: float = 0) -> None:
@@ -180,6 +184,9 @@ def _draw_qr(pdf: FPDF, url: str, x: float, y: float, size: float) -> None:
     pdf.set_fill_color(*INK)
     for r, start, length in runs:  # rows overlap slightly so no hairlines appear
         pdf.rect(x + start * m, y + r * m, length * m, m + 0.03, style="F")
+
+
+draw_qr = _draw_qr
 
 
 def _diamond(pdf: FPDF, x: float, y: float, r: float) -> None:
@@ -244,6 +251,8 @@ def _details(pdf: FPDF, s: CertificateSnapshot) -> None:
     ]
     if s.supersedes:
         rows.append(("Replaces certificate", s.supersedes, ("Helvetica", "B")))
+    if s.board_approvals:  # printed in full under the hours instead of the provider's own number
+        rows = [row for row in rows if row[0] != "Provider approval no."]
     for i, (label, value, face) in enumerate(rows):
         y = 160 + i * 5.8
         _text(pdf, label, y, ("Helvetica", ""), 8, color=MUTED, x=22, w=36, align="L")
@@ -321,6 +330,9 @@ def render_certificate_pdf(
           min_size=11)
     _text(pdf, f"Course code: {s.course_code}", 112.5, ("Helvetica", ""), 9, color=MUTED)
     _hours_panel(pdf, s)
+    if s.board_approvals:
+        _text(pdf, f"Approved by: {s.board_approvals}", 151, ("Helvetica", ""), 8, color=INK, x=22,
+              w=PAGE_W - 44, min_size=5.5)
     _details(pdf, s)
     _seal(pdf)
     _verification(pdf, verify_url)

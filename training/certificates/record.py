@@ -76,9 +76,11 @@ def check_certificate(certificate, public_key: Ed25519PublicKey) -> Check:
     return result
 
 
-def extract_record(pdf: bytes) -> dict | None:
-    """The embedded record of a certificate PDF, or None when there is none."""
-    start = pdf.find(_MARKER)
+def extract_record(pdf: bytes, record_format: str = RECORD_FORMAT,
+                   filename: str = RECORD_FILENAME) -> dict | None:
+    """The embedded record of a certificate PDF (or another signed document), or None."""
+    marker = _MARKER if record_format == RECORD_FORMAT else ('{"format":"' + record_format + '"').encode("ascii")
+    start = pdf.find(marker)
     if start >= 0:
         try:
             record, _end = json.JSONDecoder().raw_decode(pdf[start:].decode("latin-1"))
@@ -86,17 +88,17 @@ def extract_record(pdf: bytes) -> dict | None:
             record = None
         if isinstance(record, dict):
             return record
-    return _extract_with_pypdf(pdf)
+    return _extract_with_pypdf(pdf, filename)
 
 
-def _extract_with_pypdf(pdf: bytes) -> dict | None:
+def _extract_with_pypdf(pdf: bytes, filename: str = RECORD_FILENAME) -> dict | None:
     """Fallback for a PDF re-saved by another tool (compressed attachment), if pypdf exists."""
     try:
         from pypdf import PdfReader
     except ImportError:
         return None
     try:
-        contents = PdfReader(io.BytesIO(pdf)).attachments.get(RECORD_FILENAME) or []
+        contents = PdfReader(io.BytesIO(pdf)).attachments.get(filename) or []
         record = json.loads(contents[0]) if contents else None
     except Exception:  # any unreadable PDF simply has no record we can use
         return None

@@ -23,6 +23,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from modules.approval_services import approvals_valid_on
 from modules.models import Course
 from training.audit import record_event
 from training.certificates.keys import signing_key
@@ -32,6 +33,7 @@ from training.certificates.snapshot import (
     CertificateSnapshot,
     canonical_json,
     credit_fields,
+    format_hours,
     format_issued_at,
     new_serial,
     new_verification_code,
@@ -104,6 +106,15 @@ def build_snapshot(
         online_active_hours=None if online is None else f"{online.active_hours:.2f}",
         seat_time_lessons_met=(None if online is None
                                else f"{online.lessons_met}/{online.lessons}"),
+        board_approvals=approvals_text(approvals_valid_on(course.id, completion_date)) or None,
+    )
+
+
+def approvals_text(approvals) -> str:
+    """How a certificate prints the boards' approvals, e.g. "Florida Board (FL) no. 20-1234, 24 h"."""
+    return "; ".join(
+        f"{a.board} ({a.jurisdiction}) no. {a.approval_number}, {format_hours(Decimal(a.hours_approved))} h"
+        for a in approvals
     )
 
 

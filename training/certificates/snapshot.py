@@ -184,6 +184,9 @@ class CertificateSnapshot:
     #: lessons whose seat-time rule was met, "23/23"; online hours are the stated hours only
     #: when every lesson met it
     seat_time_lessons_met: str | None = None
+    #: the boards' approvals valid on the completion day ("Board (FL) no. X, 24 h; ..."); absent
+    #: on certificates issued before approvals were recorded or when the course has none
+    board_approvals: str | None = None
 
     def __post_init__(self) -> None:
         """Refuse malformed data up front: a signed snapshot can never be corrected later."""
@@ -233,7 +236,7 @@ class CertificateSnapshot:
         keys = set(data)
         if keys != expected and (keys | OPTIONAL_FIELDS) != expected:
             problems = []
-            if missing := sorted(expected - keys):
+            if missing := sorted(expected - keys - OPTIONAL_FIELDS):
                 problems.append(f"missing keys: {', '.join(missing)}")
             if unknown := sorted(str(k) for k in keys - expected):
                 problems.append(f"unknown keys: {', '.join(unknown)}")
@@ -242,7 +245,7 @@ class CertificateSnapshot:
 
 
 #: fields added after certificates were first issued: older snapshots do not have them
-OPTIONAL_FIELDS = frozenset({"online_active_hours", "seat_time_lessons_met"})
+OPTIONAL_FIELDS = frozenset({"online_active_hours", "seat_time_lessons_met", "board_approvals"})
 _MET_RE = re.compile(r"[0-9]+/[0-9]+")
 
 

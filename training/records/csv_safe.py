@@ -41,7 +41,7 @@ EXPORT_COLUMNS: list[tuple[str, str]] = [
     ("course_code", "Course code"),
     ("course_title", "Course title"),
     ("provider", "Provider"),
-    ("approval_number", "Provider approval number"),
+    ("approval_number", "Approval numbers"),
     ("online_hours", "Online contact hours"),
     ("online_active_hours", "Online active hours (measured)"),
     ("practical_hours", "In-person practical hours"),

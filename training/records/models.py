@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training.database import utcnow
@@ -27,3 +27,16 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None]
 
     user = relationship("User")
+
+
+class BoardReport(db.Model):
+    """A completion sent to a board in a roster export: the first time counts for the deadline."""
+
+    __tablename__ = "board_reports"
+    __table_args__ = (UniqueConstraint("certificate_id", "approval_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"), index=True)
+    approval_id: Mapped[int] = mapped_column(ForeignKey("course_approvals.id", ondelete="CASCADE"), index=True)
+    reported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -35,6 +35,8 @@ _DESCRIPTIONS = {
     "issue_date": "UTC, e.g. 2026-11-22T14:03:05Z.",
     "revoked_at": "UTC; null unless revoked.",
     "superseded_by": "Serial of the certificate that replaced this one; null otherwise.",
+    "approval_number": "The boards' approvals printed on the certificate when the course has any, "
+                       "otherwise the provider's approval number.",
 }
 
 

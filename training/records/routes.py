@@ -40,6 +40,7 @@ from training.records.forms import (
     TokenForm,
     VerifyForm,
 )
+from training.records.practical import practical_record, prepare_practical_export
 from training.records.services import course_choices, records_page
 from training.records.trainees import parse_search_request, search_trainees, trainee_record
 
@@ -98,7 +99,21 @@ def trainees():
 def trainee(user_id: int):
     user = db.get_or_404(User, user_id)
     return render_template("records/trainee.html", record=trainee_record(user),
+                           practical=practical_record(user.id), export_form=ActionForm(),
                            labels=STATUS_LABELS, attempt_seconds=attempt_seconds)
+
+
+@bp.route(f"/trainees/<int(max={MAX_ID}):user_id>/practical.csv", methods=["POST"])
+@auditor_only
+def export_practical(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    filename, lines = prepare_practical_export(user, current_user._get_current_object())
+    db.session.commit()
+    body = "".join(lines).encode("utf-8")
+    return body, 200, {"Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store",
+                       "Content-Disposition": f'attachment; filename="{filename}"'}
 
 
 @bp.route("/audit")

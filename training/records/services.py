@@ -65,6 +65,10 @@ def _selected_columns() -> list:
     }
     for key, field in _SNAPSHOT_FIELDS.items():
         direct[key] = Certificate.snapshot[field].as_string()
+    # the boards' approvals printed on the certificate replace the provider's single number
+    direct["approval_number"] = func.coalesce(
+        func.nullif(Certificate.snapshot["board_approvals"].as_string(), ""), direct["approval_number"]
+    )
     return [
         *(direct[key].label(key) for key in _SELECTED_KEYS),
         Certificate.id.label("id"),

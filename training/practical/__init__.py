@@ -1,0 +1,1 @@
+"""The in-person practical: workshops with seats and a waitlist, attendance, the rubric, supervised sessions."""

@@ -1,0 +1,154 @@
+"""The practical's steps for the completion engine: attendance hours, rubric skills, supervised sessions.
+
+Each provider reads a batch of trainees in a fixed number of queries (``load``) and turns
+the facts into one summary step per trainee (``steps``, pure). The evidence carries what the
+certificate freezes and what reports read: hours attended, competent skills, countersigned
+sessions. A course asks for the practical when it requires the practical or in-person hours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
+
+from training.database import utcnow
+from training.extensions import db
+from training.practical.attendance import attended_minutes
+from training.practical.models import PracticalPlan, Seat, SeatStatus, Workshop
+from training.practical.rubric import course_skills, latest_assessments
+from training.practical.supervised import countersigned_counts
+from training.practical.venue_time import to_local
+from training.steps import Gate, StepKind, StepState, Target
+
+
+def practical_required(course) -> bool:
+    return bool(course.requires_signoff) or Decimal(course.practical_hours or 0) > 0
+
+
+def hours_text(minutes: int) -> str:
+    """Hours as people say them: "27", "13.5", "6.25"."""
+    value = (Decimal(minutes) / 60).quantize(Decimal("0.01"))
+    return f"{value.normalize():f}"
+
+
+def lab_date(workshop: Workshop) -> str:
+    local = to_local(workshop.starts_at, workshop.timezone)
+    return f"{local.day} {local:%B}"
+
+
+@dataclass
+class AttendanceFacts:
+    seats: dict[int, list[Seat]]
+    minutes: dict[int, int]
+
+
+class AttendanceSteps:
+    """In-person hours from attendance; until they are done, the next lab to book or attend."""
+
+    kind = StepKind.ATTENDANCE
+
+    def load(self, course, user_ids: Sequence[int]) -> AttendanceFacts | None:
+        if not practical_required(course):
+            return None
+        seats: dict[int, list[Seat]] = {uid: [] for uid in user_ids}
+        if user_ids:
+            rows = db.session.scalars(
+                select(Seat).join(Workshop).options(contains_eager(Seat.workshop))
+                .where(Workshop.course_id == course.id, Seat.user_id.in_(list(user_ids)),
+                       Seat.status != SeatStatus.CANCELLED.value, Workshop.ends_at > utcnow())
+                .order_by(Workshop.starts_at, Seat.id)
+            )
+            for seat in rows:
+                seats[seat.user_id].append(seat)
+        return AttendanceFacts(seats, attended_minutes(course.id, user_ids))
+
+    def steps(self, course, facts: AttendanceFacts | None, user_id: int) -> list[StepState]:
+        if facts is None:
+            return []
+        minutes = facts.minutes.get(user_id, 0)
+        required = Decimal(course.practical_hours or 0)
+        done = minutes >= required * 60 and (required > 0 or minutes > 0)
+        upcoming = facts.seats.get(user_id, [])
+        confirmed = next((s for s in upcoming if s.status == SeatStatus.CONFIRMED.value), None)
+        waiting = next((s for s in upcoming if s.status == SeatStatus.WAITLISTED.value), None)
+        if done:
+            title = "In-person hours attended"
+        elif confirmed is not None:
+            title = f"Lab on {lab_date(confirmed.workshop)}"
+        elif waiting is not None:
+            title = f"On the waitlist for the lab on {lab_date(waiting.workshop)}"
+        else:
+            title = "Book your lab"
+        return [StepState(
+            key="attendance", kind=self.kind, title=title, done=done, position=1, gate=Gate.NONE,
+            detail=f"{hours_text(minutes)} of {required.normalize():f} in-person hours attended",
+            target=Target("practical.sessions", {"course_id": course.id}),
+            evidence={"hours": hours_text(minutes), "minutes": minutes, "required_hours": f"{required:f}",
+                      "booked_workshop_id": confirmed.workshop_id if confirmed else None},
+        )]
+
+
+class RubricSteps:
+    """Every required skill of the course's rubric assessed competent (the newest assessment counts)."""
+
+    kind = StepKind.RUBRIC
+
+    def load(self, course, user_ids: Sequence[int]):
+        if not practical_required(course):
+            return None
+        skills = course_skills(course.id)
+        return (skills, latest_assessments(course.id, user_ids)) if skills else None
+
+    def steps(self, course, facts, user_id: int) -> list[StepState]:
+        if facts is None:
+            return []
+        skills, latest = facts
+        mine = latest.get(user_id, {})
+        competent = [s for s in skills if (a := mine.get(s.id)) is not None and a.outcome == "competent"]
+        required = [s for s in skills if s.required]
+        competent_required = [s for s in required if s in competent]
+        return [StepState(
+            key="rubric", kind=self.kind, title="Practical skills", position=2, gate=Gate.NONE,
+            done=len(competent_required) == len(required),
+            detail=f"{len(competent_required)} of {len(required)} skills competent",
+            target=Target("practical.my_skills", {"course_id": course.id}),
+            evidence={"competent_skills": [s.title for s in competent],
+                      "competent_keys": [s.key for s in competent],
+                      "required": len(required), "competent_required": len(competent_required)},
+        )]
+
+
+class SupervisedSteps:
+    """The countersigned supervised sessions a course asks for (none unless its plan says so)."""
+
+    kind = StepKind.SUPERVISED
+
+    def load(self, course, user_ids: Sequence[int]):
+        plan = db.session.get(PracticalPlan, course.id)
+        if plan is None or plan.supervised_sessions_required <= 0:
+            return None
+        return plan.supervised_sessions_required, countersigned_counts(course.id, user_ids)
+
+    def steps(self, course, facts, user_id: int) -> list[StepState]:
+        if facts is None:
+            return []
+        required, counts = facts
+        count = counts.get(user_id, 0)
+        return [StepState(
+            key="supervised", kind=self.kind, title="Supervised patient sessions", position=3, gate=Gate.NONE,
+            done=count >= required, detail=f"{count} of {required} supervised sessions",
+            target=Target("practical.my_logs", {"course_id": course.id}),
+            evidence={"countersigned": count, "required": required},
+        )]
+
+
+PROVIDERS = (AttendanceSteps(), RubricSteps(), SupervisedSteps())
+
+
+def practical_steps(course, user_id: int) -> list[StepState]:
+    """The trainee's practical steps in ``course`` (for the practical's own pages)."""
+    return [s for p in PROVIDERS for s in p.steps(course, p.load(course, [user_id]), user_id)]
