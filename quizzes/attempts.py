@@ -166,6 +166,12 @@ def close_expired_attempts(now: datetime | None = None) -> int:
     return sum(close_if_expired(attempt) for attempt in stale)
 
 
+def close_expired_attempts_job() -> None:
+    """The job runner's periodic task: close what ran out, and commit (a job owns its transaction)."""
+    close_expired_attempts()
+    db.session.commit()
+
+
 def save_answers(attempt: Attempt, form: Mapping[str, list[str]]) -> int:
     """Store the posted answers of ``attempt``; all or nothing. Returns how many changed.
 

@@ -104,10 +104,21 @@ def register_blueprints(app: Flask) -> None:
     for provider in (LessonSteps(), ModuleQuizSteps(), OnlyWhen(SignOffSteps(), planned=False), *practical_steps):
         register_step_provider(app, provider)
     connect_events(app)
+    register_periodic_jobs(app)
 
     from training.site.errors import register_error_handlers
 
     register_error_handlers(app)
+
+
+def register_periodic_jobs(app: Flask) -> None:
+    """Work the job runner does on a schedule, so no page read has to do it."""
+    from datetime import timedelta
+
+    from quizzes.attempts import close_expired_attempts_job
+    from training.notifications.jobs import register_periodic_job
+
+    register_periodic_job(app, "close-expired-attempts", close_expired_attempts_job, every=timedelta(minutes=5))
 
 
 def register_commands(app: Flask) -> None:
