@@ -16,6 +16,10 @@ from quizzes.settings import GradingMethod, ReviewPolicy
 from quizzes.spec import QuestionType
 from training.auth.models import User, UserRole
 from training.auth.roles import Profession, Role, UnknownRoleError
+from training.jurisdictions.models import EvaluationOutcome, EvidencePack, JurisdictionRule
+from training.jurisdictions.rules import RuleStatus
+from training.notifications.models import OutboxMessage, OutboxStatus
+from training.practical.models import Assessment, LogStatus, Outcome, Seat, SeatStatus, SupervisedSession
 from training.progress.models import SignOff, SignOffOutcome
 
 #: (model, column, enum, constraint name): every vocabulary stored in a column
@@ -26,6 +30,12 @@ VOCABULARIES = [
     (Quiz, "grading_method", GradingMethod, "grading_method_known"),
     (Quiz, "review_policy", ReviewPolicy, "review_policy_known"),
     (SignOff, "outcome", SignOffOutcome, "outcome_known"),
+    (Seat, "status", SeatStatus, "status_known"),
+    (Assessment, "outcome", Outcome, "outcome_known"),
+    (SupervisedSession, "status", LogStatus, "status_known"),
+    (OutboxMessage, "status", OutboxStatus, "status_known"),
+    (JurisdictionRule, "status", RuleStatus, "status_known"),
+    (EvidencePack, "outcome", EvaluationOutcome, "outcome_known"),
 ]
 
 
