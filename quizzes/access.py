@@ -11,8 +11,8 @@ from sqlalchemy.orm import selectinload
 from modules.models import Course, Module
 from modules.services import find_enrolment
 from quizzes.models import Attempt, Quiz
+from quizzes.options import ReviewPolicy
 from quizzes.results import QuizResult
-from quizzes.settings import ReviewPolicy
 from training.extensions import db
 from training.progress.engine import Progress, Step, course_progress
 from training.steps import StepKind

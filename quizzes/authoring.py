@@ -14,6 +14,7 @@ from quizzes.forms import GiftUploadForm, QuestionForm, QuizSettingsForm
 from quizzes.gift import GiftError
 from quizzes.models import Attempt, Question, Quiz, Regrade
 from quizzes.models import Response as AttemptResponse
+from quizzes.options import QUIZ_DEFAULTS
 from quizzes.question_form import TYPE_LABELS, form_data_from_spec, spec_from_form
 from quizzes.questions import (
     QuestionError,
@@ -25,7 +26,6 @@ from quizzes.questions import (
 )
 from quizzes.regrade import attempts_needing_regrade, regrade_question
 from quizzes.services import QUIZ_SETTINGS_FIELDS, save_quiz_settings, set_question_retired
-from quizzes.settings import QUIZ_DEFAULTS
 from quizzes.spec import QuestionType
 from quizzes.views import attempt_questions
 from training.auth.decorators import role_required

@@ -16,9 +16,9 @@ from sqlalchemy import select
 from modules.models import Course, Module
 from quizzes.gift import GiftError, parse_gift
 from quizzes.models import Question, Quiz
+from quizzes.options import QUIZ_DEFAULTS, GradingMethod, ReviewPolicy
 from quizzes.questions import add_question, apply_spec, check_spec
 from quizzes.services import save_quiz_settings, set_question_retired
-from quizzes.settings import QUIZ_DEFAULTS, GradingMethod, ReviewPolicy
 from quizzes.spec import QuestionSpec
 from training.audit import record_event
 from training.extensions import db

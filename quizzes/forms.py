@@ -20,7 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from quizzes.settings import GradingMethod, ReviewPolicy, choices
+from quizzes.options import GradingMethod, ReviewPolicy, choices
 from training.validators import finite_number
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from modules.models import Module
-from quizzes.settings import QUIZ_DEFAULTS, GradingMethod, ReviewPolicy
+from quizzes.options import QUIZ_DEFAULTS, GradingMethod, ReviewPolicy
 from quizzes.spec import QuestionSpec, QuestionType
 from training.database import enum_check, utcnow
 from training.extensions import db

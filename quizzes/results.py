@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
 from quizzes.models import Attempt, Quiz
-from quizzes.settings import GradingMethod
+from quizzes.options import GradingMethod
 from training.extensions import db
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import CheckConstraint, insert
 from sqlalchemy.exc import IntegrityError
 
 from quizzes.models import Question, Quiz
-from quizzes.settings import GradingMethod, ReviewPolicy
+from quizzes.options import GradingMethod, ReviewPolicy
 from quizzes.spec import QuestionType
 from training.auth.models import User, UserRole
 from training.auth.roles import Profession, Role, UnknownRoleError

@@ -1,4 +1,4 @@
-"""Quiz settings vocabularies and the defaults a new quiz starts from.
+"""Quiz options: the grading and review vocabularies and the defaults a new quiz starts from.
 
 The model's column defaults, the authoring page's new quiz and the curriculum loader all read
 ``QUIZ_DEFAULTS``, so a default changes in one place.
