@@ -39,7 +39,7 @@ def test_staff_add_and_correct_an_approval_audited(client, login, make_user, cou
     entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action.like("course.approval%"))
                                  .order_by(AuditEntry.seq)).all()
     assert [e.action for e in entries] == ["course.approval_added", "course.approval_saved"]
-    assert entries[1].details["changes"] == {"valid_to": [None, "2027-12-31"]}
+    assert entries[1].details["changes"] == {"valid_to": {"old": None, "new": "2027-12-31"}}
     assert "20-778899" in client.get(f"/author/courses/{course.id}/approvals").get_data(as_text=True)
 
 
