@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -19,6 +20,27 @@ def _env_bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def configured_worker_processes() -> int:
+    """How many server processes share the load: WEB_CONCURRENCY, or gunicorn's --workers/-w.
+
+    Gunicorn reads WEB_CONCURRENCY as its default worker count, and its workers are forks of a
+    master started with the command line, so both are visible here.
+    """
+    args = sys.argv[1:]
+    for i, arg in enumerate(args):
+        value = None
+        if arg in {"-w", "--workers"} and i + 1 < len(args):
+            value = args[i + 1]
+        elif arg.startswith("--workers="):
+            value = arg.partition("=")[2]
+        elif arg.startswith("-w") and arg[2:].isdigit():
+            value = arg[2:]
+        if value and value.isdigit():
+            return int(value)
+    concurrency = os.environ.get("WEB_CONCURRENCY", "1")
+    return int(concurrency) if concurrency.isdigit() else 1
 
 
 def _instance_secret_key() -> str:
@@ -53,6 +75,10 @@ class Config:
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per minute")
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute")
     VERIFY_LIMIT = os.environ.get("VERIFY_LIMIT", "30 per minute")
+    #: "database" or "limiter" (the RATELIMIT_STORAGE_URI store); chosen from that URI when empty
+    LOGIN_THROTTLE_STORE = os.environ.get("LOGIN_THROTTLE_STORE", "")
+    VERIFY_LINK_HOURS = int(os.environ.get("VERIFY_LINK_HOURS", "48"))
+    RESET_LINK_MINUTES = int(os.environ.get("RESET_LINK_MINUTES", "60"))
     #: requests per minute per API token
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
     #: bytes gathered before each chunk of a streamed export is sent
@@ -67,6 +93,11 @@ class Config:
     CERT_SIGNING_KEY_PATH = os.environ.get(
         "CERT_SIGNING_KEY_PATH", str(INSTANCE_DIR / "certificate_signing_key.pem")
     )
+    #: the provider as named in its Open Badges issuer profile
+    CERT_ISSUER_NAME = os.environ.get("CERT_ISSUER_NAME", "Dry Needling CE Training")
+    #: "check a PDF you were given": uploads per address, and the largest PDF accepted
+    VERIFY_UPLOAD_LIMIT = os.environ.get("VERIFY_UPLOAD_LIMIT", "10 per minute")
+    VERIFY_UPLOAD_MAX_BYTES = int(os.environ.get("VERIFY_UPLOAD_MAX_BYTES", 1024 * 1024))
     #: base of the verification links printed on certificates, e.g. https://ce.example.org
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
     #: number of trusted proxies (load balancer, ...) in front of the app; 0 when exposed directly
@@ -98,6 +129,8 @@ class Config:
     MAIL_RETRY_MAX_SECONDS = float(os.environ.get("MAIL_RETRY_MAX_SECONDS", "3600"))
     #: about a day of attempts with the defaults before a message is marked failed
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "30"))
+    #: years CE records stay under legal hold after issue, even when the person asks for erasure
+    CE_RECORD_RETENTION_YEARS = int(os.environ.get("CE_RECORD_RETENTION_YEARS", "10"))
 
 
 class DevelopmentConfig(Config):
@@ -145,6 +178,22 @@ class ProductionConfig(Config):
                 "PUBLIC_BASE_URL must be set to the site's https:// address in production: it is"
                 " printed on certificates and must not come from a request's Host header"
             )
+        cls.validate_shared_stores()
+
+    @classmethod
+    def validate_shared_stores(cls) -> None:
+        """Refuse settings that only work in one process, and mail without TLS."""
+        workers = configured_worker_processes()
+        if cls.RATELIMIT_STORAGE_URI.startswith("memory") and workers > 1:
+            raise RuntimeError(
+                f"RATELIMIT_STORAGE_URI is memory:// but {workers} worker processes are configured: each would"
+                " keep its own counts, multiplying every limit by the number of processes. Set it to a shared"
+                " store (redis://...) or run a single worker process."
+            )
+        if cls.JOBS_URL.startswith("memory"):
+            raise RuntimeError("JOBS_URL must not be memory:// in production: no worker would ever see the jobs")
+        if cls.MAIL_BACKEND == "smtp" and not (cls.MAIL_USE_TLS or cls.MAIL_USE_SSL):
+            raise RuntimeError("Mail must be sent over TLS in production: set MAIL_USE_TLS or MAIL_USE_SSL")
 
 
 CONFIGS = {

@@ -22,9 +22,9 @@ COURSE_KEYS = {
     "code", "slug", "title", "provider", "approval_number", "practical_hours",
     "requires_signoff",
 }
-#: ``signoff_checklist`` is the single sign-off's checklist (courses without a practical plan);
 #: ``final_exam`` belongs to the quiz layer, which reads it from the same file
-COURSE_OPTIONAL_KEYS = {"signoff_checklist", "final_exam"}
+#: ``signoff_checklist`` is the former free-typed practical checklist, replaced by rubric.yaml
+COURSE_OPTIONAL_KEYS = {"final_exam", "signoff_checklist"}
 #: ``quiz`` belongs to the quiz layer, which reads it from the same file
 MODULE_KEYS = {"title", "slug", "objectives"}
 MODULE_OPTIONAL_KEYS = {"quiz"}

@@ -157,19 +157,13 @@ def close_if_expired(attempt: Attempt) -> bool:
 
 
 def close_expired_attempts(now: datetime | None = None) -> int:
-    """Submit every attempt whose time ran out; the periodic job (``flask quizzes close-expired``)."""
+    """Submit every attempt whose time ran out (job ``close-expired-attempts``, ``flask quizzes close-expired``)."""
     cutoff = (now or current_time()) - _grace()
     stale = db.session.scalars(
         select(Attempt).where(Attempt.submitted_at.is_(None), Attempt.deadline < cutoff)
         .order_by(Attempt.id)
     ).all()
     return sum(close_if_expired(attempt) for attempt in stale)
-
-
-def close_expired_attempts_job() -> None:
-    """The job runner's periodic task: close what ran out, and commit (a job owns its transaction)."""
-    close_expired_attempts()
-    db.session.commit()
 
 
 def save_answers(attempt: Attempt, form: Mapping[str, list[str]]) -> int:
@@ -286,3 +280,4 @@ def grade_attempt(attempt: Attempt) -> None:
     attempt.max_score = round(total, 6)
     attempt.percent = round(100 * score / total, 2) if total else 0.0
     attempt.passed = attempt.percent >= attempt.quiz.pass_mark
+

@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from itertools import count
 
 import pytest
@@ -29,7 +30,7 @@ _PASSWORD_HASH = hash_password(PASSWORD)
 _emails = count(1)
 
 #: a real local SMTP server and the real job worker process, for the tests that send mail
-pytest_plugins = ["tests.smtp_server", "tests.worker_process"]
+pytest_plugins = ["tests.smtp_server", "tests.worker_process", "tests.redis_server", "tests.e2e.mail"]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -148,8 +149,12 @@ def make_user(app):
             "profession": "physical_therapist",
             "license_number": f"PT-{n:05d}",
             "license_state": "TX",
+            "email_verified_at": datetime(2026, 1, 5, 9, 0),
         }
         values.update(fields)
+        if "given_names" not in values:  # as people confirm them: all but the last word, the last word
+            *given, family = values["name"].split()
+            values.update(given_names=" ".join(given), family_name=family)
         user = User(password_hash=_PASSWORD_HASH, **values)
         user.role_rows = [UserRole(role=r) for r in (roles or ("trainee",))]
         _db.session.add(user)

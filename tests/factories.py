@@ -1,4 +1,4 @@
-"""The test factories: courses, enrolments, progress, attempts and sign-offs.
+"""The test factories: courses, enrolments, progress, attempts and the practical.
 
 ``make_course`` builds a course row by row (fast, any shape); ``build_course`` builds one
 through the authoring services, so it obeys the same rules as the app. Progress goes
@@ -9,7 +9,7 @@ run exactly as they do behind the real pages.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from itertools import count
 from uuid import uuid4
@@ -20,9 +20,9 @@ from modules.models import Course, Enrolment, Lesson, LessonCompletion, Module
 from modules.services import complete_lesson, save_course, save_lesson, save_module, set_course_published
 from quizzes.models import Attempt, Quiz
 from quizzes.signals import attempt_graded
+from tests.practical.factories import attend_and_assess
 from training.certificates.models import Certificate
 from training.extensions import db
-from training.progress.services import record_signoff
 
 CHECKLIST = ["Clean needle technique", "Palpation of a taut band", "Safe patient positioning"]
 _codes = count(1)
@@ -114,15 +114,11 @@ def pass_quizzes(user, course: Course, quizzes: list[Quiz] | None = None) -> Non
 
 def sign_off(instructor, trainee, course: Course, *, outcome: str = "pass",
              hours: str | None = None, skills: list[str] | None = None, **extra):
-    signoff = record_signoff(
-        instructor=instructor, trainee=trainee, course=course,
-        evaluated_on=extra.pop("evaluated_on", date(2026, 1, 10)),
-        hours=Decimal(hours if hours is not None else course.practical_hours),
-        skills=list(course.signoff_checklist) if skills is None else skills,
-        outcome=outcome, notes=extra.pop("notes", ""),
-    )
-    db.session.commit()
-    return signoff
+    """The practical done: attendance for ``hours`` and every rubric skill assessed competent
+    ("pass") or not yet, through the practical's real services (which replaced the sign-off)."""
+    extra.pop("evaluated_on", None)
+    return attend_and_assess(instructor, trainee, course, hours=hours, competent=outcome == "pass",
+                             skills=skills, notes=extra.pop("notes", ""))
 
 
 def certificates_of(user, course: Course | None = None) -> list[Certificate]:

@@ -11,7 +11,6 @@ from quizzes.questions import QuestionError
 from training.auth.services import AccountError
 from training.errors import RuleViolation
 from training.forms import show_error
-from training.progress.services import SignOffError
 
 
 class _Form(FlaskForm):
@@ -19,7 +18,7 @@ class _Form(FlaskForm):
     choices = FieldList(StringField("Choice"), min_entries=2)
 
 
-@pytest.mark.parametrize("error", [AccountError, ContentError, QuestionError, SignOffError])
+@pytest.mark.parametrize("error", [AccountError, ContentError, QuestionError])
 def test_every_field_error_is_a_rule_violation(error):
     err = error("Too long.", "title")
     assert isinstance(err, RuleViolation) and err.field == "title" and str(err) == "Too long."

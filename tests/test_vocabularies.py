@@ -20,7 +20,6 @@ from training.jurisdictions.models import EvaluationOutcome, EvidencePack, Juris
 from training.jurisdictions.rules import RuleStatus
 from training.notifications.models import OutboxMessage, OutboxStatus
 from training.practical.models import Assessment, LogStatus, Outcome, Seat, SeatStatus, SupervisedSession
-from training.progress.models import SignOff, SignOffOutcome
 
 #: (model, column, enum, constraint name): every vocabulary stored in a column
 VOCABULARIES = [
@@ -29,7 +28,6 @@ VOCABULARIES = [
     (Question, "qtype", QuestionType, "qtype_known"),
     (Quiz, "grading_method", GradingMethod, "grading_method_known"),
     (Quiz, "review_policy", ReviewPolicy, "review_policy_known"),
-    (SignOff, "outcome", SignOffOutcome, "outcome_known"),
     (Seat, "status", SeatStatus, "status_known"),
     (Assessment, "outcome", Outcome, "outcome_known"),
     (SupervisedSession, "status", LogStatus, "status_known"),

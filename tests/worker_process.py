@@ -57,9 +57,19 @@ class WorkerProcess:
 @pytest.fixture
 def worker(app, database_url, tmp_path, smtp_server):
     """A worker process sharing the test's database, SQLite job queue and SMTP server."""
+    yield from _worker(app, database_url, tmp_path, smtp_server, f"sqlite:///{tmp_path / 'jobs.sqlite'}")
+
+
+@pytest.fixture
+def redis_worker(app, database_url, tmp_path, smtp_server, redis_url):
+    """The same worker with its job queue on Redis, as on several machines."""
+    yield from _worker(app, database_url, tmp_path, smtp_server, redis_url)
+
+
+def _worker(app, database_url, tmp_path, smtp_server, jobs_url):
     overrides = {
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "JOBS_URL": f"sqlite:///{tmp_path / 'jobs.sqlite'}",
+        "JOBS_URL": jobs_url,
         "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp_server.port,
         "MAIL_USE_TLS": False, "MAIL_TIMEOUT": 10, "MAIL_DEFAULT_SENDER": "ce@dn-training.example",
         "MAIL_RETRY_BASE_SECONDS": 0.5, "MAIL_RETRY_MAX_SECONDS": 1, "MAIL_CLAIM_SECONDS": 3,
@@ -69,3 +79,4 @@ def worker(app, database_url, tmp_path, smtp_server):
     process = WorkerProcess(tmp_path, overrides)
     yield process
     process.stop()
+

@@ -35,6 +35,9 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
     register_navigation(app)
     register_security(app)
+    from training.timezones import register_time_filters
+
+    register_time_filters(app)
     return app
 
 
@@ -51,8 +54,10 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     limiter.init_app(app)
     from training.notifications.jobs import init_jobs
+    from training.validators import install_single_line_rule
 
     init_jobs(app)
+    install_single_line_rule()
 
     from training.auth.session import configure_login
 
@@ -71,17 +76,20 @@ def register_blueprints(app: Flask) -> None:
     from quizzes.routes import bp as quizzes_bp
     from quizzes.steps import ModuleQuizSteps
     from training.auth.admin_routes import bp as admin_bp
+    from training.auth.recovery_routes import bp as account_bp
     from training.auth.routes import bp as auth_bp
     from training.certificates.events import connect_events
+    from training.certificates.openbadges_routes import bp as openbadges_bp
     from training.certificates.routes import bp as certificates_bp
     from training.certificates.verify_routes import bp as verify_bp
     from training.jurisdictions.routes import bp as jurisdictions_bp
     from training.jurisdictions.routes import verify_bp as pack_verify_bp
+    from training.notifications.routes import bp as notifications_bp
+    from training.personal_data.routes import bp as personal_data_bp
     from training.practical import staff_routes  # noqa: F401 - adds the staff pages to the blueprint
     from training.practical.providers import PROVIDERS as practical_providers
     from training.practical.routes import bp as practical_bp
     from training.progress.routes import bp as progress_bp
-    from training.progress.signoff_step import SignOffSteps
     from training.records.api import bp as api_bp
     from training.records.roster_routes import bp as rosters_bp
     from training.records.routes import bp as records_bp
@@ -91,34 +99,42 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         site_bp, auth_bp, admin_bp, courses_bp, authoring_bp, quizzes_bp, quiz_authoring_bp, quiz_reports_bp,
-        progress_bp, certificates_bp, verify_bp, records_bp, api_bp, practical_bp,
-        jurisdictions_bp, pack_verify_bp, approvals_bp, rosters_bp,
+        progress_bp, certificates_bp, verify_bp, records_bp, api_bp,
+        account_bp, notifications_bp, personal_data_bp, practical_bp,
+        jurisdictions_bp, pack_verify_bp, approvals_bp, rosters_bp, openbadges_bp,
     ):
         app.register_blueprint(blueprint)
     app.add_template_filter(render_markdown_cached, "markdown")
     app.add_template_global(module_links, "module_links")
     app.add_template_global(target_url, "target_url")
-    from training.progress.practical_gate import OnlyWhen
-
-    practical_steps = [OnlyWhen(p, planned=True) for p in practical_providers]
-    for provider in (LessonSteps(), ModuleQuizSteps(), OnlyWhen(SignOffSteps(), planned=False), *practical_steps):
+    # the practical's attendance, rubric and supervised sessions replace the former free-typed sign-off
+    for provider in (LessonSteps(), ModuleQuizSteps(), *practical_providers):
         register_step_provider(app, provider)
+    from training.personal_data.export import register_personal_data_section
+    from training.practical.personal_data import collect_practical
+
+    register_personal_data_section(app, "practical", collect_practical)
     connect_events(app)
-    register_periodic_jobs(app)
+    register_jobs(app)
 
     from training.site.errors import register_error_handlers
 
     register_error_handlers(app)
 
 
-def register_periodic_jobs(app: Flask) -> None:
-    """Work the job runner does on a schedule, so no page read has to do it."""
+def register_jobs(app: Flask) -> None:
+    """Scheduled work, run by `flask jobs worker` (see training/notifications/jobs.py), so no page read has to do it.
+
+    The runner commits each job's work after it returns (``run_job``).
+    """
     from datetime import timedelta
 
-    from quizzes.attempts import close_expired_attempts_job
+    from quizzes.attempts import close_expired_attempts
+    from training.auth.throttle import prune_login_counters
     from training.notifications.jobs import register_periodic_job
 
-    register_periodic_job(app, "close-expired-attempts", close_expired_attempts_job, every=timedelta(minutes=5))
+    register_periodic_job(app, "close-expired-attempts", close_expired_attempts, every=timedelta(minutes=1))
+    register_periodic_job(app, "prune-login-counters", prune_login_counters, every=timedelta(hours=1))
 
 
 def register_commands(app: Flask) -> None:

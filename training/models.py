@@ -14,7 +14,13 @@ from modules.models import (
 from quizzes.models import Attempt, Question, Quiz, Regrade, Response
 from training.audit.models import AuditEntry, AuditHead
 from training.auth.models import LoginCounter, User, UserRole
-from training.certificates.models import Certificate
+from training.certificates.models import (  # noqa: F401 - lifecycle tables
+    Certificate,
+    CertificateEvent,
+    ExpiryReminder,
+    RecertificationRule,
+    SigningKeyRecord,
+)
 from training.jurisdictions.models import EvidencePack, Jurisdiction, JurisdictionRule
 from training.notifications.models import JobRun, NotificationPreference, OutboxMessage
 from training.practical.models import Assessment as SkillAssessment

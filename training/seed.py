@@ -11,6 +11,7 @@ from training.auth.models import User
 from training.auth.services import create_user, find_user_by_email, set_roles
 from training.extensions import db
 from training.practical.content_loader import seed_rubrics
+from training.practical.demo import seed_workshops
 
 DEMO_ACCOUNTS = [
     # email, name, roles, password, profession, license number, state
@@ -45,7 +46,7 @@ def seed_hooks():
     """Content loaders of the feature packages, run in this order after the accounts exist."""
     from training.jurisdictions.loader import seed_rules
 
-    return [seed_content, seed_quizzes, seed_rubrics, seed_rules]
+    return [seed_content, seed_quizzes, seed_rubrics, seed_rules, seed_workshops]
 
 
 @click.command("seed-demo")

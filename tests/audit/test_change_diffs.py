@@ -55,7 +55,10 @@ def test_profile_and_licence_edit_is_audited_and_shown_on_the_trainee_record(for
     assert response.status_code == 302
     entry = only(db, "user.profile_changed", f"user:{trainee.id}")
     assert entry.actor == trainee.email and entry.at is not None
-    assert entry.details["changes"] == {
+    changes = dict(entry.details["changes"])
+    # the first save confirms the name parts the account was opened with
+    assert changes.pop("names_confirmed_at")["old"] is None
+    assert changes == {
         "profession": {"old": "physical_therapist", "new": "chiropractor"},
         "license_number": {"old": "PT-1", "new": "DC-77"},
         "license_state": {"old": "TX", "new": "OK"},
@@ -70,7 +73,8 @@ def test_profile_and_licence_edit_is_audited_and_shown_on_the_trainee_record(for
 
 def test_registration_records_the_new_profile(client, db):
     response = client.post("/register", data={
-        "email": "New.Trainee@Example.org", "name": "New Trainee", "password": "Orchid-Basalt-Tundra-84",
+        "email": "New.Trainee@Example.org", "given_names": "New", "family_name": "Trainee",
+        "time_zone": "America/Denver", "password": "Orchid-Basalt-Tundra-84",
         "confirm": "Orchid-Basalt-Tundra-84", "profession": "physical_therapist",
         "license_number": "PT-9", "license_state": "CO"})
     assert response.status_code in (302, 303)
@@ -78,6 +82,7 @@ def test_registration_records_the_new_profile(client, db):
     entry = only(db, "user.registered", f"user:{user.id}")
     assert entry.actor == user.email and entry.details["via"] == "registration"
     assert entry.details["changes"]["license_number"] == {"old": None, "new": "PT-9"}
+    assert entry.details["changes"]["time_zone"] == {"old": None, "new": "America/Denver"}
 
 
 def test_admin_created_account_and_role_change_are_audited(form_client, login, make_user, db):

@@ -61,10 +61,17 @@ def test_an_edited_pdf_fails(app, client, login, trainee, certificate, tmp_path)
 
 
 def test_a_file_that_is_not_a_certificate_fails(app, tmp_path):
+    from pypdf import PdfWriter
+
+    letter = PdfWriter()
+    letter.add_blank_page(612, 792)
     other = tmp_path / "letter.pdf"
-    other.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    letter.write(other)
     result = run(app, "verify", str(other))
     assert result.exit_code == 1 and "no embedded certificate record" in result.output
+    other.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    result = run(app, "verify", str(other))
+    assert result.exit_code == 1 and "damaged or malformed" in result.output
 
 
 def test_the_pdf_of_a_revoked_certificate_fails(app, client, login, make_user, trainee,

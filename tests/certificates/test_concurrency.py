@@ -12,8 +12,8 @@ import threading
 
 import pytest
 
+from tests.practical.factories import attend_and_assess, ensure_rubric
 from tests.progress.factories import (
-    CHECKLIST,
     add_attempt,
     certificates_of,
     complete_lessons,
@@ -25,13 +25,11 @@ from tests.progress.factories import (
     sign_off,
 )
 from training.extensions import db
-from training.progress.models import SignOff
+from training.practical.models import Assessment
 
 ROUNDS = 4
 
 pytestmark = pytest.mark.postgres
-SIGNOFF = {"evaluated_on": "2026-01-10", "hours": "27", "outcome": "pass",
-           "skills": [str(i) for i in range(len(CHECKLIST))], "notes": ""}
 
 
 def race(app, login, posts) -> list[int]:
@@ -60,8 +58,15 @@ def race(app, login, posts) -> list[int]:
     return codes
 
 
-def signoff_url(course, trainee) -> str:
-    return f"/cohorts/{course.id}/trainees/{trainee.id}/signoff"
+def practical_but_one_skill(instructors, trainee, course):
+    """Lab hours attended and every skill competent but the last; (assess URL, its form data)."""
+    skills = ensure_rubric(course)
+    workshop = attend_and_assess(instructors[0], trainee, course, skills=[s.title for s in skills[:-1]])
+    workshop.instructors = list(instructors)
+    db.session.commit()
+    last = skills[-1]
+    url = f"/practical/workshops/{workshop.id}/trainees/{trainee.id}/assess?skill={last.id}"
+    return url, {"met": [c["key"] for c in last.criteria], "outcome": "competent"}
 
 
 def lesson_url(course, lesson) -> str:
@@ -81,20 +86,21 @@ def setup(app, make_user):
     return course, instructors, new_trainee
 
 
-def test_two_instructors_sign_off_at_once(app, login, setup):
+def test_two_instructors_assess_the_last_skill_at_once(app, login, setup):
     course, (first, second), new_trainee = setup
     for _ in range(ROUNDS):
         trainee = new_trainee()
         complete_lessons(trainee, course)
         pass_quizzes(trainee, course)
-        codes = race(app, login, [(first, signoff_url(course, trainee), SIGNOFF),
-                                  (second, signoff_url(course, trainee), SIGNOFF)])
+        url, data = practical_but_one_skill([first, second], trainee, course)
+        codes = race(app, login, [(first, url, data), (second, url, data)])
         assert codes == [302, 302]
-        assert db.session.query(SignOff).filter_by(trainee_id=trainee.id).count() == 2
+        assert db.session.query(Assessment).filter_by(trainee_id=trainee.id, outcome="competent").count() == len(
+            ensure_rubric(course)) + 1
         assert len(certificates_of(trainee)) == 1
 
 
-def test_last_lesson_and_signoff_at_once(app, login, setup):
+def test_last_lesson_and_last_skill_at_once(app, login, setup):
     """Each request alone sees the other's work missing; one of them must still issue."""
     course, (instructor, _), new_trainee = setup
     for _ in range(ROUNDS):
@@ -102,8 +108,8 @@ def test_last_lesson_and_signoff_at_once(app, login, setup):
         last = lessons_of(course)[-1]
         complete_lessons(trainee, course, lessons_of(course)[:-1])
         pass_quizzes(trainee, course)
-        codes = race(app, login, [(trainee, lesson_url(course, last), {}),
-                                  (instructor, signoff_url(course, trainee), SIGNOFF)])
+        url, data = practical_but_one_skill([instructor], trainee, course)
+        codes = race(app, login, [(trainee, lesson_url(course, last), {}), (instructor, url, data)])
         assert codes == [302, 302]
         [certificate] = certificates_of(trainee)
         assert certificate.is_current

@@ -56,13 +56,13 @@ def test_issued_by_the_last_quiz(trainee, instructor, course):
     assert audit_actions("certificate.issued")[0].details["trigger"] == "quiz.passed"
 
 
-def test_issued_by_the_signoff(trainee, instructor, course):
+def test_issued_by_the_practical(trainee, instructor, course):
     finish_online(trainee, course)
     assert certificates_of(trainee) == []
     sign_off(instructor, trainee, course)
     assert len(certificates_of(trainee)) == 1
     entry = audit_actions("certificate.issued")[0]
-    assert entry.details["trigger"] == "signoff.recorded"
+    assert entry.details["trigger"] == "practical.changed"
 
 
 def test_issued_by_a_regrade_that_turns_a_fail_into_a_pass(trainee, instructor, course):

@@ -1,5 +1,6 @@
-"""The whole CE journey in a real browser: register, read, pass every quiz, practical sign-off,
-download the certificate, open the verification page from the link the QR code carries."""
+"""The whole CE journey in a real browser: register, read, pass every quiz, attend the lab
+(attendance taken on the roster), have each rubric skill assessed, download the certificate,
+open the verification page from the link the QR code carries."""
 
 from __future__ import annotations
 
@@ -53,6 +54,32 @@ def make_course(db, tag: str) -> Course:
     return course
 
 
+def running_lab(db, slug: str, trainee_email: str, instructor_email: str) -> tuple[int, list[str]]:
+    """A two-day lab that started yesterday at 06:00 UTC, the trainee holding a seat, and the
+    course's rubric (one skill per item): sessions cannot be booked once they have started."""
+    from datetime import datetime, timedelta
+
+    from sqlalchemy import select
+
+    from tests.practical.factories import ensure_rubric
+    from training.practical.models import Seat, Workshop
+
+    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    trainee = db.session.scalar(select(User).where(User.email == trainee_email))
+    instructor = db.session.scalar(select(User).where(User.email == instructor_email))
+    start = (datetime.utcnow() - timedelta(days=1)).replace(hour=6, minute=0, second=0, microsecond=0)
+    workshop = Workshop(course_id=course.id, title="Journey lab", venue=f"Lab {slug}", timezone="UTC",
+                        starts_at=start, ends_at=start + timedelta(days=1, hours=14), capacity=8, ratio=8)
+    workshop.instructors = [instructor]
+    db.session.add(workshop)
+    db.session.flush()
+    db.session.add(Seat(workshop_id=workshop.id, user_id=trainee.id, status="confirmed", queue_number=1,
+                        confirmed_at=start))
+    skills = [s.title for s in ensure_rubric(course)]
+    db.session.commit()
+    return workshop.id, skills
+
+
 def make_instructor(db, email: str) -> None:
     user = User(email=email, name="Ravi Menon", password_hash=_PASSWORD_HASH)
     user.role_rows = [UserRole(role="instructor")]
@@ -81,6 +108,8 @@ def work_through_the_course(page) -> None:
         if continue_link.count() == 0:
             return
         continue_link.click()
+        if "/practical/" in page.url:  # the online part is done; the lab is next
+            return
         if "/lessons/" in page.url:
             page.get_by_role("button", name="Mark as complete").click()
         else:
@@ -92,7 +121,7 @@ def work_through_the_course(page) -> None:
 
 
 def test_register_learn_signoff_download_verify(page, browser, live_server, live_app, live_db,
-                                                tmp_path):
+                                                tmp_path, live_mail):
     live_app.config["CERT_SIGNING_KEY_PATH"] = str(tmp_path / "signing-key.pem")
     live_app.extensions.pop("certificate_signing_key", None)
     tag = uuid.uuid4().hex[:8]
@@ -103,7 +132,8 @@ def test_register_learn_signoff_download_verify(page, browser, live_server, live
 
     # register and enrol
     page.goto("/register")
-    page.get_by_label("Full name").fill("Ana Ribeiro")
+    page.get_by_label("Given name(s)").fill("Ana")
+    page.get_by_label("Family name").fill("Ribeiro")
     page.get_by_label("Email").fill(trainee_email)
     page.get_by_label("Profession").select_option("physical_therapist")
     page.get_by_label("License number").fill("PT-778812")
@@ -111,32 +141,44 @@ def test_register_learn_signoff_download_verify(page, browser, live_server, live
     page.get_by_label("Password", exact=True).fill(TRAINEE_PASSWORD)
     page.get_by_label("Repeat password").fill(TRAINEE_PASSWORD)
     page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_text("Welcome! Your account is ready.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
+    page.goto(live_mail.link_to(trainee_email, "/email/verify/"))
+    page.get_by_role("button", name="Confirm my email address").click()
+    log_in(page, trainee_email, TRAINEE_PASSWORD)
     page.goto(f"/courses/{slug}")
     page.get_by_role("button", name="Enrol").click()
     expect(page.get_by_text(f"You are enrolled in {title}.")).to_be_visible()
 
-    # read every lesson and pass every quiz, then wait for the practical sign-off
+    # read every lesson and pass every quiz, then wait for the practical
     work_through_the_course(page)
     page.goto("/dashboard")
-    expect(page.get_by_text("Waiting for sign-off")).to_be_visible()
-    expect(page.get_by_text("waiting for an instructor")).to_be_visible()
+    expect(page.get_by_text("Waiting for the practical")).to_be_visible()
+    expect(page.get_by_text("0 of 27 in-person hours attended")).to_be_visible()
     log_out(page)
+    workshop_id, skills = running_lab(live_db, slug, trainee_email, instructor_email)
 
-    # the instructor signs the practical off from the cohort view
+    # the instructor takes attendance on the roster, one day after the other, then assesses each skill
     log_in(page, instructor_email, PASSWORD)
+    page.goto(f"/practical/workshops/{workshop_id}")
+    for day in (0, 1):
+        page.get_by_role("link", name="Roster").nth(day).click()
+        page.get_by_label("Check-in").fill("06:00")
+        page.get_by_label("Check-out").fill("19:30")
+        page.get_by_role("button", name="Save Ana Ribeiro").click()
+        expect(page.get_by_text("Attendance saved.")).to_be_visible()
+        expect(page.get_by_text("13.5 h")).to_be_visible()
+        page.goto(f"/practical/workshops/{workshop_id}")
+    page.get_by_role("link", name="assess skills of Ana Ribeiro").click()
+    for skill in skills:
+        page.get_by_role("link", name=skill, exact=True).click()
+        page.get_by_label(f"{skill}, observed").check()
+        page.get_by_label("Outcome").select_option("competent")
+        page.get_by_label("Notes").fill("Safe, confident technique.")
+        page.get_by_role("button", name="Record assessment").click()
+        expect(page.get_by_text(f"Assessment of \u201c{skill}\u201d recorded for Ana Ribeiro.")).to_be_visible()
     page.get_by_role("link", name="Cohorts").first.click()
     page.get_by_role("link", name=title).click()
-    expect(page.locator("#waiting-count")).to_have_text("1 waiting for a sign-off")
-    page.get_by_role("link", name="Sign-off for Ana Ribeiro").click()
-    page.get_by_label("In-person hours evaluated").fill("27")
-    for skill in CHECKLIST:
-        page.get_by_label(skill).check()
-    page.get_by_label("Outcome").select_option("pass")
-    page.get_by_label("Notes").fill("Safe, confident technique.")
-    page.get_by_role("button", name="Record sign-off").click()
-    expect(page.get_by_text("Sign-off recorded for Ana Ribeiro.")).to_be_visible()
-    expect(page.locator("#waiting-count")).to_have_text("0 waiting for a sign-off")
+    expect(page.locator("#waiting-count")).to_have_text("0 waiting for the practical")
     log_out(page)
 
     # the trainee downloads the certificate

@@ -64,7 +64,7 @@ def test_revisions_record_who_and_when_and_keep_earlier_versions(client, login, 
 
     history = client.get(f"/author/lessons/{lesson.id}/revisions").get_data(as_text=True)
     assert "Ana Author" in history and "Ben Builder" in history
-    assert revisions[1].created_at.strftime("%Y-%m-%d %H:%M") in history
+    assert revisions[1].created_at.strftime("%-d %b %Y, %H:%M UTC") in history
     old = client.get(f"/author/lessons/{lesson.id}/revisions/1").get_data(as_text=True)
     assert "Text of lesson 1.1." in old and "Course content files" in old
     assert client.get(f"/author/lessons/{lesson.id}/revisions/9").status_code == 404

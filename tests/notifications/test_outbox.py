@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlalchemy import select
 
@@ -126,3 +128,21 @@ def test_file_backend_writes_eml_and_prints_the_link(app, make_user, tmp_path, c
     [eml] = tmp_path.glob("*.eml")
     assert b"https://ce.example/verify/abc" in eml.read_bytes()
     assert "https://ce.example/verify/abc" in capsys.readouterr().out
+
+
+def test_a_server_that_times_out_is_retried_and_the_message_sent_once(smtp_app, smtp_server, make_user):
+    user = make_user()
+    _queue(user)
+    db.session.commit()
+    smtp_app.config["MAIL_TIMEOUT"] = 0.5
+    smtp_server.hold_rcpt_seconds = 2  # the server hangs before the message is handed over
+    assert len(send_due_messages()) == 1
+    message = db.session.scalar(select(OutboxMessage))
+    assert message.status == "pending" and "timed out" in message.last_error.lower()
+    smtp_server.hold_rcpt_seconds = 0
+    smtp_app.config["MAIL_TIMEOUT"] = 5
+    db.session.expire_all()
+    send_due_messages()
+    assert len(smtp_server.wait_for(1)) == 1
+    time.sleep(2.5)  # the hung session has ended: still one message
+    assert len(smtp_server.messages) == 1

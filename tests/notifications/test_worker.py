@@ -87,3 +87,16 @@ def test_refusing_server_then_killed_worker_loses_nothing(worker, smtp_server, m
     assert len(smtp_server.wait_for(1)) == 1
     assert _wait(lambda: _status() == "sent")
     assert len(smtp_server.messages) == 1
+
+
+def test_worker_on_redis_sends_what_a_commit_queued(redis_worker, smtp_server, make_user):
+    """Several machines share the queue through Redis: the same code, a different JOBS_URL."""
+    user = make_user()
+    _queue(user, "redis-early")
+    db.session.commit()
+    redis_worker.start()
+    assert len(smtp_server.wait_for(1)) == 1
+    _queue(user, "redis-later")
+    db.session.commit()
+    assert len(smtp_server.wait_for(2)) == 2
+    assert _wait(lambda: db.session.scalars(select(OutboxMessage.status)).all() == ["sent", "sent"])

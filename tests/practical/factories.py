@@ -64,3 +64,76 @@ def enrolled_trainees(make_user, course: Course, n: int) -> list:
     for trainee in trainees:
         enrol(trainee, course)
     return trainees
+
+
+def ensure_rubric(course: Course) -> list:
+    """The course's rubric skills; a course without one gets a skill per former checklist item."""
+    import re
+
+    from sqlalchemy import select
+
+    from training.practical.models import Skill
+
+    skills = list(db.session.scalars(select(Skill).where(Skill.course_id == course.id, Skill.retired.is_(False))
+                                     .order_by(Skill.position)))
+    if skills:
+        return skills
+    titles = list(course.signoff_checklist or []) or ["Clean needle technique"]
+    for position, title in enumerate(titles, start=1):
+        key = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+        skills.append(Skill(course_id=course.id, key=key, title=title, position=position,
+                            criteria=[{"key": "observed", "text": f"{title}, observed"}]))
+    db.session.add_all(skills)
+    db.session.flush()
+    return skills
+
+
+_past_labs = count(1)
+
+
+def attend_and_assess(instructor, trainee, course: Course, *, hours=None, competent: bool = True,
+                      skills: list[str] | None = None, notes: str = "") -> Workshop:
+    """The in-person practical done through the real services: a past lab with a seat, attendance
+    recorded day by day for ``hours`` (default: the course's), and every rubric skill assessed
+    (competent, or not yet; ``skills`` limits which titles are competent). Hours already
+    attended count towards ``hours``."""
+    from decimal import ROUND_CEILING
+
+    from sqlalchemy import select
+
+    from training.practical.attendance import attended_minutes, record_attendance, session_days
+    from training.practical.models import Seat, SeatStatus
+    from training.practical.rubric import assess_skill
+
+    rubric = ensure_rubric(course)
+    hours = Decimal(str(hours if hours is not None else course.practical_hours or 0))
+    days = max(1, int((hours / 12).to_integral_value(rounding=ROUND_CEILING)))
+    start = (datetime.now() - timedelta(days=days + 30 + next(_past_labs))).replace(
+        hour=6, minute=0, second=0, microsecond=0)
+    workshop = Workshop(course_id=course.id, title="Past lab", venue=f"Past lab room {next(_venues)}",
+                        address="", timezone="UTC", starts_at=start, ends_at=start + timedelta(days=days - 1, hours=13),
+                        capacity=50, ratio=50, required_module_ids=[])
+    workshop.instructors = [instructor]
+    db.session.add(workshop)
+    db.session.flush()
+    seat = db.session.scalar(select(Seat).where(Seat.workshop_id == workshop.id, Seat.user_id == trainee.id))
+    db.session.add(seat or Seat(workshop_id=workshop.id, user_id=trainee.id, status=SeatStatus.CONFIRMED.value,
+                                queue_number=1, confirmed_at=start))
+    db.session.flush()
+    # hours already attended count: a reassessment does not repeat the lab
+    left = int(hours * 60) - attended_minutes(course.id, [trainee.id])[trainee.id]
+    for day in session_days(workshop):
+        if left <= 0:
+            break
+        minutes = min(left, 12 * 60)
+        out = (datetime.combine(day, datetime.min.time()) + timedelta(hours=6, minutes=minutes)).time()
+        record_attendance(workshop.id, trainee.id, day, check_in=datetime.min.time().replace(hour=6),
+                          check_out=out, actor=instructor)
+        left -= minutes
+    for skill in rubric:
+        ok = competent and (skills is None or skill.title in skills)
+        assess_skill(workshop=workshop, trainee_id=trainee.id, skill_id=skill.id,
+                     met={c["key"]: ok for c in skill.criteria}, outcome="competent" if ok else "not_yet",
+                     notes=notes, actor=instructor)
+    db.session.commit()
+    return workshop

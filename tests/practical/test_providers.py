@@ -22,9 +22,7 @@ def steps_for(provider, course, user_ids):
 def test_the_app_registers_the_three_providers(app):
     kinds = [p.kind for p in registered_providers(app)]
     assert {StepKind.ATTENDANCE, StepKind.RUBRIC, StepKind.SUPERVISED} <= set(kinds)
-    # registered behind the practical-plan gate (training.progress.practical_gate)
-    unwrapped = [getattr(p, "provider", p) for p in registered_providers(app)]
-    assert all(p in unwrapped for p in PROVIDERS)
+    assert all(p in registered_providers(app) for p in PROVIDERS)
 
 
 def test_attendance_step_book_then_lab_date_then_hours(app, make_user):

@@ -27,7 +27,7 @@ def test_shipped_level_1_rubric_loads_with_regions_and_criteria(app):
     clean = skills[0]
     assert clean.title == "Clean needle technique and hand hygiene"
     assert any("shaft never touched" in c["text"] for c in clean.criteria)
-    assert {s.region for s in skills} >= {"", "Neck and shoulder", "Lower back", "Lower limb"}
+    assert {s.region for s in skills} >= {"", "Neck and shoulder", "Lower back", "Hip and gluteal", "Lower limb"}
     assert seed_rubrics() == ["dry-needling-level-1: 20 skills, 0 changed"]  # loading again changes nothing
 
 

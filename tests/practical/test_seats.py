@@ -12,6 +12,7 @@ from training.audit.models import AuditEntry
 from training.extensions import db
 from training.notifications.models import OutboxMessage
 from training.practical.models import Seat
+from training.practical.seats import register
 
 
 @pytest.fixture
@@ -49,6 +50,8 @@ def test_register_waitlist_cancel_promotes_first_waiting(lab, make_user, login, 
     assert seat_of(d, workshop).status == "waitlisted"
     page = clients[c.id].get(f"/practical/courses/{course.id}/sessions").get_data(as_text=True)
     assert "moved from the waitlist to a confirmed seat" in page
+    dashboard = clients[c.id].get("/dashboard").get_data(as_text=True)
+    assert "you moved from the waitlist to a confirmed seat" in dashboard and workshop.title in dashboard
     assert [e.details["trainee_id"] for e in actions("workshop.promoted")] == [c.id]
     [mail] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.template == "waitlist_promotion")).all()
     assert mail.to_email == c.email and workshop.title in mail.subject
@@ -84,7 +87,7 @@ def test_prerequisites_checked_at_registration_and_at_promotion(app, make_user, 
                                submitted_at=db.func.now(), percent=90.0, passed=True, score=1, max_score=1))
         db.session.commit()
 
-    from training.practical.seats import cancel, register
+    from training.practical.seats import cancel
     for user in (first, lagging, ready):
         pass_module(user)
     register(first, workshop.id)
@@ -149,3 +152,24 @@ def test_state_changes_need_the_csrf_token(csrf_app, lab, make_user, login, clie
     login(trainee)
     assert client.post(f"/practical/workshops/{workshop.id}/register").status_code == 400
     assert db.session.scalar(select(Seat)) is None
+
+
+def test_sessions_page_queries_do_not_grow_with_sessions_or_bookings(app, make_user, login, client, count_queries):
+    course = make_course(modules=2)
+    instructor = make_user("instructor")
+    trainee, other = enrolled_trainees(make_user, course, 2)
+    login(trainee)
+
+    def statements(n):
+        for i in range(n):
+            workshop = make_workshop(course, [instructor], capacity=1, days_ahead=10 + 2 * i + 40 * n,
+                                     required_module_ids=[] if i % 2 else [course.modules[0].id])
+            if i % 2:
+                register(other, workshop.id)
+                register(trainee, workshop.id)  # waitlisted behind the other trainee
+            db.session.commit()
+        with count_queries() as seen:
+            assert client.get(f"/practical/courses/{course.id}/sessions").status_code == 200
+        return len(seen)
+
+    assert statements(2) == statements(5)

@@ -59,7 +59,7 @@ def test_the_cohort_shows_each_trainee_by_module_and_status(client, login, instr
     course, _people = cohort_course
     page = cohort_page(client, login, instructor, course)
     assert names(page) == ["Ana New", "Ben Second", "Cy Third", "Dee Waiting", "Eve Done"]
-    assert '<strong id="waiting-count">1 waiting for a sign-off</strong>' in page
+    assert '<strong id="waiting-count">1 waiting for the practical</strong>' in page
     assert "5 enrolled" in page and "1 complete" in page and "3 in progress" in page
     rows = cohort_course_rows(course)
     assert rows == {
@@ -108,11 +108,12 @@ def test_the_course_list_counts_enrolled_and_complete(client, login, instructor,
     assert re.search(r'<td class="text-end">5</td>\s*<td class="text-end">1</td>', page)
 
 
-def test_a_sign_off_link_for_each_trainee(client, login, instructor, cohort_course):
-    course, people = cohort_course
+def test_the_practical_of_each_trainee_is_shown(client, login, instructor, cohort_course):
+    course, _people = cohort_course
     page = cohort_page(client, login, instructor, course)
-    for person in people.values():
-        assert f"/cohorts/{course.id}/trainees/{person.id}/signoff" in page
+    assert page.count("0 of 27 in-person hours attended") == 3
+    assert page.count("27 of 27 in-person hours attended") == 2
+    assert "0 of 3 skills competent" in page and "3 of 3 skills competent" in page
 
 
 def add_trainees(course, make_user, instructor, n: int) -> None:

@@ -35,7 +35,8 @@ def test_a_new_enrolment_shows_everything_left(client, login, trainee, course):
     assert f'href="/courses/{course.slug}/lessons/{first.id}"' in page
     for quiz in quizzes_of(course):
         assert quiz.title in page
-    assert "Practical skills sign-off by an instructor: not yet recorded" in page
+    assert f'href="/practical/courses/{course.id}/sessions">Book your lab</a>' in page
+    assert "0 of 27 in-person hours attended" in page
 
 
 def test_continue_leads_to_the_next_lesson_then_the_quiz(client, login, trainee, course):
@@ -46,22 +47,23 @@ def test_continue_leads_to_the_next_lesson_then_the_quiz(client, login, trainee,
     # module 2 is locked until the module 1 quiz is passed, so the quiz is next
     assert re.search(rf'class="btn btn-primary" href="/quizzes/{quiz.id}">Continue', page)
     assert "2 lessons to read" in page
-    assert bar(page, course.title) == round(100 * 2 / 7)
+    # 4 lessons, 2 quizzes, the lab hours and the rubric
+    assert bar(page, course.title) == round(100 * 2 / 8)
 
 
 def test_waiting_for_signoff_then_complete(client, login, trainee, instructor, course):
     finish_online(trainee, course)
     page = dashboard(client, login, trainee)
-    assert "Waiting for sign-off" in page and "waiting for an instructor" in page
+    assert "Waiting for the practical" in page and "Book your lab" in page
     assert "lessons to read" not in page
     sign_off(instructor, trainee, course, outcome="not_yet", notes="Revisit needle depth")
     page = client.get("/dashboard").get_data(as_text=True)
-    assert "“not yet” on 2026-01-10 (Revisit needle depth)" in page
+    assert "0 of 3 skills competent" in page and "Book your lab" not in page
     sign_off(instructor, trainee, course)
     page = client.get("/dashboard").get_data(as_text=True)
     assert bar(page, course.title) == 100
     assert "View certificate" in page and 'href="/certificates"' in page
-    assert "Practical signed off by Ravi Menon on 2026-01-10" in page
+    assert "27 of 27 in-person hours attended." in page and "3 of 3 skills competent." in page
 
 
 def test_only_the_trainees_own_courses_are_listed(client, login, make_user, trainee, course):
@@ -88,4 +90,4 @@ def test_the_dashboard_costs_the_same_for_one_course_or_three(client, login, mak
     with count_queries() as three:
         client.get("/dashboard")
     per_course = (len(three) - len(one)) / 2
-    assert per_course <= 6  # completions, quizzes, attempts, sign-off: per course, not per lesson
+    assert per_course <= 6  # completions, quizzes, attempts: per course, not per lesson

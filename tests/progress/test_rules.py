@@ -1,4 +1,4 @@
-"""Completion rules: every combination of lessons, quizzes and the practical sign-off."""
+"""Completion rules: every combination of lessons, quizzes and the in-person practical."""
 
 from __future__ import annotations
 
@@ -125,15 +125,15 @@ def test_a_module_without_a_quiz_needs_only_its_lessons(make_user):
 
 def test_progress_percent_and_what_is_left(trainee, course, instructor):
     progress = course_progress(course, trainee.id)
-    # 2 modules x (2 lessons + 1 quiz) + the sign-off = 7 steps
+    # 2 modules x (2 lessons + 1 quiz) + lab hours + the rubric = 8 steps
     assert progress.percent == 0
     assert len(progress.remaining_of(StepKind.LESSON)) == 4
     assert [step.title for step in progress.remaining if step.kind != StepKind.LESSON] == [
-        "Module 1 topic quiz", "Module 2 topic quiz", "Practical skills sign-off by an instructor"]
+        "Module 1 topic quiz", "Module 2 topic quiz", "Book your lab", "Practical skills"]
     complete_lessons(trainee, course)
     pass_quizzes(trainee, course)
     progress = course_progress(course, trainee.id)
-    assert progress.percent == round(100 * 6 / 7)
+    assert progress.percent == round(100 * 6 / 8)
     assert progress.status() == "awaiting_signoff"
     sign_off(instructor, trainee, course)
     assert course_progress(course, trainee.id).percent == 100

@@ -77,7 +77,7 @@ def test_unknown_and_repeated_parameters():
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
-        ("status", "expired", "choose one of valid, revoked, superseded."),
+        ("status", "lapsed", "choose one of revoked, superseded, suspended, expired, valid."),
         ("profession", "Physical therapist", "choose one of physical_therapist, chiropractor,"),
         ("course", "DN 101; DROP", "is not a course code (e.g. DN-101)."),
         ("license_state", "X" * 61, "use at most 60 characters."),

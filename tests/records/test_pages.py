@@ -166,7 +166,7 @@ def test_trainee_record_shows_everything(client, login, auditor, history):
     assert "Dana Whitfield" in html
     assert "anatomy quiz" in html and "60.0% (6 / 10)" in html and "90.0% (9 / 10)" in html
     assert "not passed" in html and "passed" in html
-    assert "2026-02-01 10:00" in html  # enrolment completed
+    assert "1 Feb 2026, 10:00 UTC" in html  # enrolment completed, in the reader's zone
     assert "Ravi Menon" in html and "Safe, confident technique" in html and ">18<" in html
     assert "DN-2026-" in html and "text-bg-success\">valid" in html
 

@@ -9,9 +9,10 @@ from sqlalchemy import or_, select
 from training.auth.decorators import role_required
 from training.auth.forms import ActiveForm, AdminCreateUserForm, RolesForm
 from training.auth.models import User
+from training.auth.recovery import send_verification
 from training.auth.services import AccountError, create_user, set_active, set_roles
 from training.extensions import db
-from training.forms import show_error
+from training.forms import ActionForm, show_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -44,9 +45,11 @@ def create():
                 profession=form.profession.data or None,
                 license_number=form.license_number.data,
                 license_state=form.license_state.data,
+                verified=False,
                 via="admin",
                 by=current_user,
             )
+            send_verification(user, reason="created-by-admin")
         except AccountError as err:
             db.session.rollback()
             show_error(form, err, default="email")
@@ -63,7 +66,8 @@ def user(user_id: int):
     target = db.get_or_404(User, user_id)
     roles_form = RolesForm(roles=sorted(target.roles))
     active_form = ActiveForm(active=not target.active)
-    return render_template("admin/user.html", target=target, roles_form=roles_form, active_form=active_form)
+    return render_template("admin/user.html", target=target, roles_form=roles_form, active_form=active_form,
+                           resend_form=ActionForm())
 
 
 @bp.route("/users/<int:user_id>/roles", methods=["POST"])
@@ -82,7 +86,8 @@ def update_roles(user_id: int):
             flash("Roles saved.", "success")
             return redirect(url_for("admin.user", user_id=target.id))
     return render_template(
-        "admin/user.html", target=target, roles_form=form, active_form=ActiveForm(active=not target.active)
+        "admin/user.html", target=target, roles_form=form, active_form=ActiveForm(active=not target.active),
+        resend_form=ActionForm(),
     ), 400
 
 

@@ -20,6 +20,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from training.auth.passwords import MAX_LENGTH
 from training.auth.roles import PROFESSION_LABELS, Role
+from training.timezones import zone_choices
 
 PROFESSION_CHOICES = [(p.value, label) for p, label in PROFESSION_LABELS.items()]
 ROLE_CHOICES = [(r.value, r.value.capitalize()) for r in Role]
@@ -45,8 +46,35 @@ def _password_field(label: str = "Password") -> PasswordField:
     )
 
 
-class LicenseFieldsMixin:
-    name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
+class NameFieldsMixin:
+    given_names = StringField(
+        "Given name(s)", validators=[DataRequired(message="Enter your given name(s)."), Length(max=120)],
+        description="First and middle names, as on your license.",
+    )
+    family_name = StringField(
+        "Family name", validators=[Optional(), Length(max=120)],
+        description="Leave empty if you have only one name.",
+    )
+    name = StringField(
+        "Name on certificates", validators=[Optional(), Length(max=120)],
+        description="Printed on your certificates; leave empty to use your given and family names.",
+    )
+    time_zone = SelectField(
+        "Time zone", choices=zone_choices, validators=[DataRequired()], default="UTC",
+        description="Dates and times are shown in this zone.",
+    )
+
+    def name_values(self) -> dict:
+        given, family = self.given_names.data.strip(), (self.family_name.data or "").strip()
+        return {
+            "given_names": given,
+            "family_name": family,
+            "name": (self.name.data or "").strip() or f"{given} {family}".strip(),
+            "time_zone": self.time_zone.data,
+        }
+
+
+class LicenseFieldsMixin(NameFieldsMixin):
     profession = SelectField("Profession", choices=PROFESSION_CHOICES, validators=[DataRequired()])
     license_number = StringField(
         "License number",
@@ -93,18 +121,28 @@ class ProfileForm(LicenseFieldsMixin, FlaskForm):
                 field.flags.required = False
             self.profession.choices = [("", "—"), *PROFESSION_CHOICES]
 
-    def profile_values(self) -> dict:
-        """The submitted profile and licence fields, cleaned, keyed by ``User`` column."""
-        return {
-            "name": self.name.data.strip(),
+    def profile_values(self, user) -> dict:
+        """The submitted names, zone and licence fields, cleaned, keyed by ``User`` column.
+
+        Saving confirms the name parts: ``names_confirmed_at`` is set when they were not yet
+        confirmed or have changed (an unchanged save leaves it, so it is not a change to audit).
+        """
+        from training.database import utcnow
+
+        values = {
+            **self.name_values(),
             "profession": self.profession.data or None,
             "license_number": (self.license_number.data or "").strip() or None,
             "license_state": (self.license_state.data or "").strip() or None,
             "licensed_since": self.licensed_since.data,
         }
+        names = ("given_names", "family_name", "name")
+        if user.names_confirmed_at is None or any(getattr(user, n) != values[n] for n in names):
+            values["names_confirmed_at"] = utcnow()
+        return values
 
     def apply_to(self, user) -> None:
-        for name, value in self.profile_values().items():
+        for name, value in self.profile_values(user).items():
             setattr(user, name, value)
 
 
@@ -136,3 +174,30 @@ class RolesForm(FlaskForm):
 class ActiveForm(FlaskForm):
     active = BooleanField("Active")
     submit = SubmitField("Apply")
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = _email_field()
+    submit = SubmitField("Send me a reset link")
+
+
+class ResendVerificationForm(FlaskForm):
+    email = _email_field()
+    submit = SubmitField("Send the confirmation link again")
+
+
+class ResetPasswordForm(FlaskForm):
+    password = _password_field("New password")
+    confirm = PasswordField(
+        "Repeat new password", validators=[InputRequired(), EqualTo("password", "The passwords differ.")]
+    )
+    submit = SubmitField("Set new password")
+
+
+class ChangeEmailForm(FlaskForm):
+    email = EmailField(
+        "New email address",
+        validators=[DataRequired(), Length(max=254), Email(message="Enter a valid email address.")],
+    )
+    current_password = PasswordField("Current password", validators=[InputRequired()])
+    submit = SubmitField("Send a confirmation link")

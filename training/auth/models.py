@@ -34,8 +34,9 @@ class User(UserMixin, db.Model):
     names_confirmed_at: Mapped[datetime | None]
     #: IANA zone every date and time is shown in, e.g. "America/Denver"
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
-    #: None until the person follows the emailed confirmation link
-    email_verified_at: Mapped[datetime | None]
+    #: None until the person follows the emailed confirmation link; self-registered and admin-created
+    #: accounts start with None, accounts made directly (operators, seeds, fixtures) as confirmed
+    email_verified_at: Mapped[datetime | None] = mapped_column(default=utcnow)
     password_hash: Mapped[str] = mapped_column(String(255))
     profession: Mapped[str | None] = mapped_column(String(40))
     license_number: Mapped[str | None] = mapped_column(String(60))

@@ -7,18 +7,17 @@ from flask_login import current_user, login_user, logout_user
 
 from training.auth.decorators import login_required_any, public
 from training.auth.forms import ChangePasswordForm, LoginForm, ProfileForm, RegistrationForm
+from training.auth.recovery import register as register_account
 from training.auth.services import (
     AccountError,
-    Registration,
     authenticate,
     change_password,
     end_sessions,
-    normalize_email,
-    register_trainee,
     update_profile,
 )
+from training.auth.throttle_login import check_login_allowed, too_many_attempts
 from training.auth.urls import safe_next_url
-from training.extensions import db, limiter
+from training.extensions import db
 from training.forms import ActionForm, show_error
 
 bp = Blueprint("auth", __name__)
@@ -26,28 +25,24 @@ bp = Blueprint("auth", __name__)
 LOGIN_FAILED = "Email or password is not correct."
 
 
-def _login_account_key() -> str:
-    return "login-account:" + normalize_email(request.form.get("email", ""))
-
-
-def _limit(name: str):
-    return lambda: current_app.config[name]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"])
-@limiter.limit(_limit("LOGIN_LIMIT_PER_ACCOUNT"), key_func=_login_account_key, methods=["POST"])
 @public
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("site.home"))
     form = LoginForm()
+    if request.method == "POST" and current_app.config["RATELIMIT_ENABLED"]:
+        verdict = check_login_allowed(request.form.get("email", ""), request.remote_addr or "")
+        if not verdict.allowed:
+            return too_many_attempts(form, verdict)
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         db.session.commit()
         if user is None:
             flash(LOGIN_FAILED, "danger")
             return render_template("auth/login.html", form=form), 401
+        if not user.email_verified:
+            return render_template("auth/unverified.html", email=user.email, form=ActionForm()), 403
         _start_session(user)
         return redirect(safe_next_url(request.args.get("next")) or url_for("site.home"))
     return render_template("auth/login.html", form=form)
@@ -74,24 +69,21 @@ def register():
     form = RegistrationForm()
     if form.validate_on_submit():
         try:
-            user = register_trainee(
-                Registration(
-                    email=form.email.data,
-                    name=form.name.data,
-                    password=form.password.data,
-                    profession=form.profession.data,
-                    license_number=form.license_number.data,
-                    license_state=form.license_state.data,
-                )
-            )
+            register_account({
+                **form.name_values(),
+                "email": form.email.data,
+                "password": form.password.data,
+                "profession": form.profession.data,
+                "license_number": form.license_number.data,
+                "license_state": form.license_state.data,
+            })
         except AccountError as err:
             db.session.rollback()
             show_error(form, err, default="email")
         else:
             db.session.commit()
-            _start_session(user)
-            flash("Welcome! Your account is ready.", "success")
-            return redirect(url_for("site.home"))
+            # the same answer whether or not the address already had an account
+            return redirect(url_for("account.check_inbox"))
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
 
 
@@ -100,7 +92,7 @@ def register():
 def profile():
     form = ProfileForm(obj=current_user, require_license=current_user.has_role("trainee"))
     if form.validate_on_submit():
-        update_profile(current_user, form.profile_values())
+        update_profile(current_user, form.profile_values(current_user))
         db.session.commit()
         flash("Profile saved.", "success")
         return redirect(url_for("auth.profile"))

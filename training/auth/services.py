@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import func, select
 
 from training.audit import record_event
@@ -11,22 +9,13 @@ from training.audit.changes import plain, update_fields
 from training.auth.models import User, UserRole
 from training.auth.passwords import hash_password, password_problems, verify_password
 from training.auth.roles import Role
+from training.database import utcnow
 from training.errors import RuleViolation
 from training.extensions import db
 
 
 class AccountError(RuleViolation):
     """A rule about accounts was broken; ``field`` names the form field it concerns."""
-
-
-@dataclass
-class Registration:
-    email: str
-    name: str
-    password: str
-    profession: str
-    license_number: str
-    license_state: str
 
 
 def normalize_email(email: str) -> str:
@@ -49,21 +38,39 @@ def check_password_allowed(password: str, *, email: str = "", name: str = "") ->
         raise AccountError(problems[0], field="password")
 
 
+def suggest_name_parts(name: str) -> tuple[str, str]:
+    """A guess at (given names, family name) from one free-text name: the last word is the family name.
+
+    Only ever a suggestion the person confirms; names do not split reliably ("de la Cruz").
+    """
+    words = name.split()
+    if len(words) < 2:
+        return " ".join(words), ""
+    return " ".join(words[:-1]), words[-1]
+
+
 def create_user(
     *,
     email: str,
-    name: str,
     password: str,
     roles: set[str],
+    name: str = "",
+    given_names: str | None = None,
+    family_name: str | None = None,
+    time_zone: str = "UTC",
     profession: str | None = None,
     license_number: str | None = None,
     license_state: str | None = None,
     check_strength: bool = True,
+    verified: bool = True,
     via: str = "service",
     by: User | None = None,
 ) -> User:
     """Create a user with ``roles``; checks uniqueness and password strength first.
 
+    ``name`` is the print name (defaults to given + family names); without ``given_names``
+    the parts are suggested from ``name`` and left for the person to confirm. ``verified``
+    is False for self-registration and admin-created accounts, which confirm their address.
     Every path that opens an account comes here, so every account's creation is audited with
     the path it came by (``via``) and who opened it (``by``; the new user for registration).
     """
@@ -73,11 +80,21 @@ def create_user(
         raise AccountError(f"Unknown role: {', '.join(sorted(unknown)) or 'none given'}.", "roles")
     if email_taken(email):
         raise AccountError("An account with this email already exists.", field="email")
+    confirmed = given_names is not None
+    if given_names is None:
+        given_names, family_name = suggest_name_parts(name)
+    given_names, family_name = given_names.strip(), (family_name or "").strip()
+    name = name.strip() or f"{given_names} {family_name}".strip()
     if check_strength:
         check_password_allowed(password, email=email, name=name)
+    now = utcnow()
     user = User(
         email=email,
-        name=name.strip(),
+        name=name,
+        given_names=given_names,
+        family_name=family_name,
+        names_confirmed_at=now if confirmed else None,
+        time_zone=time_zone,
         password_hash=hash_password(password),
         profession=profession or None,
         license_number=(license_number or "").strip() or None,
@@ -86,12 +103,16 @@ def create_user(
     user.role_rows = [UserRole(role=r) for r in sorted(roles)]
     db.session.add(user)
     db.session.flush()
+    if not verified:  # after the insert: the column's default would turn an explicit None into "now"
+        user.email_verified_at = None
+        db.session.flush()
     _record_account_created(user, via, by)
     return user
 
 
 #: the profile and licence fields a certificate and a board roster print: changes are audited
-PROFILE_FIELDS = ("email", "name", "profession", "license_number", "license_state", "licensed_since")
+PROFILE_FIELDS = ("email", "name", "given_names", "family_name", "names_confirmed_at", "time_zone",
+                  "profession", "license_number", "license_state", "licensed_since")
 
 
 def _record_account_created(user: User, via: str, by: User | None) -> None:
@@ -109,20 +130,6 @@ def update_profile(user: User, values: dict, *, by: User | None = None) -> dict:
         raise AccountError(f"Not a profile field: {', '.join(sorted(unknown))}.")
     return update_fields(user, values, "user.profile_changed", f"user:{user.id}",
                          actor=by if by is not None else user)
-
-
-def register_trainee(reg: Registration) -> User:
-    """Self-registration: always and only the trainee role."""
-    user = create_user(
-        email=reg.email,
-        name=reg.name,
-        password=reg.password,
-        roles={Role.TRAINEE.value},
-        profession=reg.profession,
-        license_number=reg.license_number,
-        license_state=reg.license_state,
-        via="registration",
-    )
     return user
 
 

@@ -6,35 +6,49 @@ from dataclasses import dataclass
 
 from flask import current_app, url_for
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
+from training.certificates.keyring import public_key_for
 from training.certificates.keys import signing_key
-from training.certificates.models import Certificate
+from training.certificates.models import Certificate, CertificateEvent, CertificateStatus
 from training.certificates.record import RECORD_FILENAME, Check, check_certificate, record_json
 from training.certificates.snapshot import CertificateSnapshot, normalize_code
 from training.extensions import db
 
 
-def verification_url(code: str) -> str:
-    """The public verification address printed (and QR-encoded) on the certificate."""
+def external_url(endpoint: str, **values) -> str:
+    """An absolute address on the public site (``PUBLIC_BASE_URL`` when configured)."""
     base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
     if base:
-        return base + url_for("verify.certificate", code=code)
-    return url_for("verify.certificate", code=code, _external=True)
+        return base + url_for(endpoint, **values)
+    return url_for(endpoint, **values, _external=True)
+
+
+def verification_url(code: str) -> str:
+    """The public verification address printed (and QR-encoded) on the certificate."""
+    return external_url("verify.certificate", code=code)
 
 
 def integrity(certificate: Certificate) -> Check:
-    """Whether the stored record is exactly what the provider's key signed."""
-    return check_certificate(certificate, signing_key().public)
+    """Whether the stored record is exactly what the provider's key that signed it signed."""
+    key = public_key_for(certificate.key_fingerprint)
+    if key is None:
+        return Check(False, "it claims a signing key the provider never published")
+    return check_certificate(certificate, key)
 
 
 def status_note(certificate: Certificate) -> str:
     """The red banner of a certificate that is no longer valid ("" while it is)."""
-    if certificate.revoked_at is not None:
+    status = certificate.status
+    if status == CertificateStatus.REVOKED:
         return f"REVOKED on {certificate.revoked_at.date().isoformat()}"
-    if certificate.status == "superseded":
+    if status == CertificateStatus.SUPERSEDED:
         replacement = certificate.superseded_by
         return f"SUPERSEDED by {replacement.serial}" if replacement else "SUPERSEDED"
+    if status == CertificateStatus.SUSPENDED:
+        return f"SUSPENDED since {certificate.suspended_at.date().isoformat()}"
+    if status == CertificateStatus.EXPIRED:
+        return f"EXPIRED on {certificate.expires_on.isoformat()}"
     return ""
 
 
@@ -46,10 +60,21 @@ def certificate_pdf(certificate: Certificate) -> bytes:
 
     snapshot = CertificateSnapshot.from_dict(certificate.snapshot)
     record = record_json(certificate.snapshot, certificate.signature, certificate.key_fingerprint)
-    return render_certificate_pdf(
+    pdf = render_certificate_pdf(
         snapshot, verification_url(certificate.verification_code),
         status_note=status_note(certificate), attachment=(RECORD_FILENAME, record),
     )
+    return pades_signed(pdf, snapshot)
+
+
+def pades_signed(pdf: bytes, snapshot: CertificateSnapshot) -> bytes:
+    """The PDF with the provider's PAdES signature, dated at the certificate's issue."""
+    from training.certificates.pades import provider_certificate, sign_pdf
+
+    key = signing_key()
+    x509_certificate = provider_certificate(key, current_app.config["CERT_ISSUER_NAME"])
+    return sign_pdf(pdf, key, x509_certificate, snapshot.issued_datetime(),
+                    reason=f"CE certificate {snapshot.serial} as issued by {snapshot.provider}")
 
 
 def pdf_filename(certificate: Certificate) -> str:
@@ -71,7 +96,8 @@ def find_by_code(text: str) -> Certificate | None:
         return None
     return db.session.scalar(
         select(Certificate).where(Certificate.verification_code == code)
-        .options(joinedload(Certificate.superseded_by))
+        .options(joinedload(Certificate.superseded_by),
+                 selectinload(Certificate.events).joinedload(CertificateEvent.related))
     )
 
 
@@ -79,7 +105,7 @@ def find_by_code(text: str) -> Certificate | None:
 class Verification:
     """What the public verification page and ``flask certificates verify`` report."""
 
-    #: "valid", "revoked", "superseded", "invalid" (signature), "not_found", "malformed"
+    #: a CertificateStatus value, or "invalid" (signature), "not_found", "malformed"
     state: str
     certificate: Certificate | None = None
     check: Check | None = None
@@ -106,4 +132,16 @@ def verify_code(text: str) -> Verification:
     check = integrity(certificate)
     if not check.ok:
         return Verification("invalid", certificate, check)
-    return Verification(certificate.status, certificate, check)
+    return Verification(str(certificate.status), certificate, check)
+
+
+def possible_notes(snapshot: dict) -> list[str]:
+    """The status banners a genuine download of this certificate may carry: none (as issued),
+    and the one it would carry today if its status changed since."""
+    notes = [""]
+    certificate = find_by_serial(str(snapshot.get("serial", "")))
+    if certificate is not None and certificate.snapshot == snapshot:
+        note = status_note(certificate)
+        if note:
+            notes.append(note)
+    return notes

@@ -1,11 +1,14 @@
 """Issues a certificate whenever an event may have completed a course.
 
 The lower layers announce what happened (a lesson completed, an attempt graded, a question
-regraded, a sign-off recorded); these receivers run inside the sender's transaction and only
-flush, so the certificate commits (or rolls back) together with the event that earned it.
+regraded, attendance, an assessment or a countersignature recorded); these receivers run
+inside the sender's transaction and only flush, so the certificate commits (or rolls back)
+together with the event that earned it.
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from flask import Flask, current_app
 from sqlalchemy.exc import OperationalError
@@ -16,10 +19,14 @@ from modules.signals import lesson_completed
 from quizzes.models import Attempt, Quiz
 from quizzes.signals import attempt_graded, question_regraded
 from training.auth.models import User
+from training.certificates.notify import on_certificate_issued
+from training.certificates.recertification import renew_where_due, renewal_paths
+from training.certificates.reminders import queue_expiry_reminders
 from training.certificates.services import issue_certificate_if_complete
+from training.certificates.signals import certificate_issued
 from training.extensions import db
-from training.progress.models import SignOff
-from training.progress.signals import signoff_recorded
+from training.notifications.jobs import register_periodic_job
+from training.practical.signals import practical_changed
 
 
 def connect_events(app: Flask) -> None:
@@ -27,7 +34,21 @@ def connect_events(app: Flask) -> None:
     lesson_completed.connect(on_lesson_completed)
     attempt_graded.connect(on_attempt_graded)
     question_regraded.connect(on_question_regraded)
-    signoff_recorded.connect(on_signoff_recorded)
+    practical_changed.connect(on_practical_changed)
+    certificate_issued.connect(on_certificate_issued)
+    certificate_issued.connect(on_certificate_issued_renew)
+    register_periodic_job(app, "certificate-expiry-reminders", _send_reminders, every=timedelta(hours=1))
+    app.add_template_global(renewal_paths, "certificate_renewal_paths")
+
+
+def on_certificate_issued_renew(certificate, **_extra) -> None:
+    """A completed refresher or CE course may renew another certificate of the holder."""
+    renew_where_due(certificate.user)
+
+
+def _send_reminders() -> None:
+    queue_expiry_reminders()
+    db.session.commit()
 
 
 def check_completion(user_id: int, course_id: int, trigger: str) -> None:
@@ -84,6 +105,6 @@ def on_question_regraded(question, regrade=None, attempts=(), **_extra) -> None:
         check_completion(user_id, course_id, "quiz.regraded")
 
 
-def on_signoff_recorded(signoff: SignOff, **_extra) -> None:
-    if signoff.outcome == "pass":
-        check_completion(signoff.trainee_id, signoff.course_id, "signoff.recorded")
+def on_practical_changed(_sender, user_id: int, course_id: int, **_extra) -> None:
+    """Attendance, an assessment or a countersignature may have completed the practical."""
+    check_completion(user_id, course_id, "practical.changed")

@@ -249,12 +249,16 @@ def _details(pdf: FPDF, s: CertificateSnapshot) -> None:
         ("Serial number", s.serial, ("Helvetica", "B")),
         ("Verification code", s.verification_code, ("Courier", "B")),
     ]
+    if s.expires_on:
+        rows.insert(2, ("Valid through", _human_date(s.expires_on), ("Helvetica", "B")))
     if s.supersedes:
         rows.append(("Replaces certificate", s.supersedes, ("Helvetica", "B")))
+    if s.renews:
+        rows.append(("Renews certificate", s.renews, ("Helvetica", "B")))
     if s.board_approvals:  # printed in full under the hours instead of the provider's own number
         rows = [row for row in rows if row[0] != "Provider approval no."]
     for i, (label, value, face) in enumerate(rows):
-        y = 160 + i * 5.8
+        y = 160 + i * (5.8 if len(rows) <= 6 else 5.0)
         _text(pdf, label, y, ("Helvetica", ""), 8, color=MUTED, x=22, w=36, align="L")
         _text(pdf, value, y - 0.3, face, 9.5, x=58, w=62, align="L", min_size=6)
 

@@ -5,14 +5,20 @@ Hours printed on a certificate:
   every lesson; otherwise only the stated hours of the lessons that met it
   (``training.progress.hours``). The measured active hours and the lessons that met the
   rule are frozen with them;
-- in-person practical hours: the hours the instructor attested on the passing sign-off (what
-  was actually supervised and evaluated), capped at the course's approved practical hours when
-  the course states them, so a certificate never awards more credit than the course is approved
-  for. A course without a passing sign-off prints 0 practical hours.
+- in-person practical hours: the hours attended at the course's workshops (check-in to
+  check-out, corrections applied; hours attested on a sign-off before workshops existed
+  count as recorded), as the attendance step's evidence gives them, capped at the course's
+  approved practical hours when the course states them, so a certificate never awards more
+  credit than the course is approved for. A course without attendance prints 0;
+- the practical skills: the rubric skills assessed competent, frozen with the hours.
 CEUs follow from the total (``snapshot.credit_fields``: 1 CEU = 10 contact hours, tenths down).
 
 The completion date is the day the rules were found met (``Enrolment.completed_at``); a
-re-issue keeps it and gets a new issue date.
+re-issue keeps it and gets a new issue date. The expiry date is frozen at issue from the
+course's recertification rule (``expiry.expiry_date``).
+
+Every act on a certificate is a :class:`CertificateEvent` (its public history) and an audit
+entry; revocation reversal and suspension live in :mod:`training.certificates.corrections`.
 """
 
 from __future__ import annotations
@@ -26,8 +32,11 @@ from sqlalchemy.exc import IntegrityError
 from modules.approval_services import approvals_valid_on
 from modules.models import Course
 from training.audit import record_event
-from training.certificates.keys import signing_key
-from training.certificates.models import Certificate
+from training.certificates.expiry import expiry_date
+from training.certificates.keyring import register_active_key
+from training.certificates.keys import signing_key  # noqa: F401 - the key in force, for callers
+from training.certificates.models import Certificate, CertificateAction, CertificateEvent
+from training.certificates.signals import certificate_issued
 from training.certificates.signing import sign
 from training.certificates.snapshot import (
     CertificateSnapshot,
@@ -40,9 +49,10 @@ from training.certificates.snapshot import (
 )
 from training.database import utcnow
 from training.extensions import db
+from training.practical.models import Assessment, Outcome
 from training.progress.engine import course_progress
 from training.progress.hours import OnlineHours, online_hours
-from training.progress.services import latest_passing_signoff, lock_enrolment
+from training.progress.services import lock_enrolment
 
 MAX_REASON = 500
 
@@ -65,20 +75,26 @@ def current_certificate(user_id: int, course_id: int) -> Certificate | None:
     )
 
 
+def practical_evidence(course: Course, user_id: int) -> tuple[Decimal, list[str]]:
+    """In-person hours and competent skills for the certificate (see the module docstring)."""
+    progress = course_progress(course, user_id)
+    attendance, rubric = progress.step("attendance"), progress.step("rubric")
+    hours = Decimal(attendance.evidence.get("hours", "0")) if attendance is not None else Decimal(0)
+    approved = Decimal(course.practical_hours or 0)
+    skills = list(rubric.evidence.get("competent_skills", [])) if rubric is not None else []
+    return (min(hours, approved) if approved > 0 else hours), skills
+
+
 def practical_hours(course: Course, user_id: int) -> Decimal:
     """In-person hours for the certificate (see the module docstring for why)."""
-    signoff = latest_passing_signoff(user_id, course.id)
-    if signoff is None:
-        return Decimal(0)
-    hours = Decimal(signoff.hours)
-    approved = Decimal(course.practical_hours or 0)
-    return min(hours, approved) if approved > 0 else hours
+    return practical_evidence(course, user_id)[0]
 
 
 def build_snapshot(
     user, course: Course, *, serial: str, code: str, practical: Decimal,
-    completion_date: date, issued_at: datetime, supersedes: str = "",
-    online: OnlineHours | None = None,
+    completion_date: date, issued_at: datetime, supersedes: str = "", skills: list[str] | None = None,
+    online: OnlineHours | None = None, expires_on: date | None = None, renews: str = "",
+    renewal_online: Decimal | None = None,
 ) -> CertificateSnapshot:
     """Everything the certificate prints, copied from the profile and course as they are now.
 
@@ -98,7 +114,8 @@ def build_snapshot(
         course_title=course.title,
         provider=course.provider or "",
         approval_number=course.approval_number or "",
-        **credit_fields(approved if online is None else online.credited_hours(approved),
+        **credit_fields(renewal_online if renewal_online is not None
+                        else approved if online is None else online.credited_hours(approved),
                         practical),
         completion_date=completion_date.isoformat(),
         issued_at=format_issued_at(issued_at.replace(tzinfo=UTC)),
@@ -106,6 +123,9 @@ def build_snapshot(
         online_active_hours=None if online is None else f"{online.active_hours:.2f}",
         seat_time_lessons_met=(None if online is None
                                else f"{online.lessons_met}/{online.lessons}"),
+        practical_skills="; ".join(skills) if skills else None,
+        expires_on=expires_on.isoformat() if expires_on else None,
+        renews=renews or None,
         board_approvals=approvals_text(approvals_valid_on(course.id, completion_date)) or None,
     )
 
@@ -118,21 +138,38 @@ def approvals_text(approvals) -> str:
     )
 
 
+def record_act(certificate: Certificate, action: CertificateAction, reason: str = "", by=None,
+               related: Certificate | None = None) -> CertificateEvent:
+    """Add one act to the certificate's public history."""
+    event = CertificateEvent(
+        certificate_id=certificate.id, action=action.value, reason=reason,
+        actor_id=by.id if by is not None else None,
+        related_id=related.id if related is not None else None,
+        at=utcnow().replace(microsecond=0),
+    )
+    db.session.add(event)
+    return event
+
+
 def _create(user, course: Course, *, completion_date: date, issued_at: datetime,
-            supersedes: Certificate | None = None) -> Certificate | None:
+            supersedes: Certificate | None = None, renews: Certificate | None = None,
+            hours: tuple[Decimal, Decimal] | None = None,
+            expires_on: date | None = None) -> Certificate | None:
     """Insert, number and sign a new live certificate; None if one is live already.
 
     The row goes in inside a savepoint first: the partial unique index on live certificates
     refuses a second one, and only the savepoint is rolled back, not the caller's work.
     The serial is then taken from the row id, which is unique without any counter to race on.
     """
-    key = signing_key()
+    key = register_active_key()
     code = new_verification_code()
+    expires_on = expires_on or expiry_date(course.id, completion_date)
     certificate = Certificate(
         serial=f"PENDING-{code}", verification_code=code, user_id=user.id, course_id=course.id,
         snapshot={}, signature="", key_fingerprint=key.fingerprint,
         completion_date=completion_date, issued_at=issued_at, is_current=True,
-        supersedes_id=supersedes.id if supersedes is not None else None,
+        expires_on=expires_on,
+        supersedes_id=(supersedes or renews).id if (supersedes or renews) is not None else None,
         profession=user.profession or "", license_state=user.license_state or "",
     )
     try:
@@ -141,16 +178,34 @@ def _create(user, course: Course, *, completion_date: date, issued_at: datetime,
     except IntegrityError:
         return None
     certificate.serial = new_serial(issued_at.year, certificate.id)
+    attended, skills = practical_evidence(course, user.id)
     snapshot = build_snapshot(
         user, course, serial=certificate.serial, code=code,
-        practical=practical_hours(course, user.id), completion_date=completion_date,
-        online=online_hours(course_progress(course, user.id)),
-        issued_at=issued_at, supersedes=supersedes.serial if supersedes is not None else "",
+        practical=hours[1] if hours is not None else attended, skills=skills,
+        online=None if hours is not None else online_hours(course_progress(course, user.id)),
+        renewal_online=hours[0] if hours is not None else None,
+        completion_date=completion_date, issued_at=issued_at,
+        supersedes=supersedes.serial if supersedes is not None else "",
+        expires_on=expires_on, renews=renews.serial if renews is not None else "",
     )
     certificate.snapshot = snapshot.to_dict()
     certificate.signature = sign(key.private, canonical_json(snapshot))
+    record_act(certificate, CertificateAction.RENEWED if renews else CertificateAction.ISSUED,
+               related=supersedes or renews)
     db.session.flush()
     return certificate
+
+
+def replace_certificate(old: Certificate, reason: str, by, **create_args) -> Certificate | None:
+    """Free the live slot of ``old`` and issue its successor; both point at each other."""
+    old.is_current = False
+    db.session.flush()  # frees the live slot in the unique index for the replacement
+    new = _create(old.user, old.course, **create_args)
+    if new is None:
+        return None
+    old.superseded_by_id = new.id
+    record_act(old, CertificateAction.SUPERSEDED, reason, by, related=new)
+    return new
 
 
 def issue_certificate_if_complete(user, course: Course, *, trigger: str = "") -> Certificate | None:
@@ -161,7 +216,7 @@ def issue_certificate_if_complete(user, course: Course, *, trigger: str = "") ->
     """
     existing = current_certificate(user.id, course.id)
     if existing is not None:
-        return existing
+        return existing  # a revoked one too: only an admin issues anew (reissue_after_revocation)
     enrolment = lock_enrolment(user.id, course.id)
     if enrolment is None:
         return None
@@ -181,12 +236,14 @@ def issue_certificate_if_complete(user, course: Course, *, trigger: str = "") ->
         {"user_id": user.id, "course": course.code, "trigger": trigger},
     )
     db.session.flush()
+    certificate_issued.send(certificate)
     return certificate
 
 
-def _checked_reason(reason: str | None, by) -> str:
+def checked_reason(reason: str | None, by) -> str:
+    """The reason of an admin's act, tidied; CertificateError if not an admin or no reason."""
     if by is None or not by.has_role("admin"):
-        raise CertificateError("Only administrators can revoke or re-issue certificates.")
+        raise CertificateError("Only administrators can correct certificates.")
     text = " ".join((reason or "").split())
     if not text:
         raise CertificateError("Give a reason.", "reason")
@@ -197,16 +254,65 @@ def _checked_reason(reason: str | None, by) -> str:
 
 def revoke(certificate: Certificate, reason: str, by) -> None:
     """Revoke with a reason; the verification page keeps answering, now "revoked"."""
-    reason = _checked_reason(reason, by)
+    reason = checked_reason(reason, by)
     db.session.refresh(certificate, with_for_update=True)  # two admins at once: one wins
     if certificate.revoked_at is not None:
         raise CertificateError("This certificate is already revoked.")
     certificate.revoked_at = utcnow().replace(microsecond=0)
     certificate.revocation_reason = reason
     certificate.revoked_by_id = by.id
+    record_act(certificate, CertificateAction.REVOKED, reason, by)
     record_event("certificate.revoked", f"certificate:{certificate.serial}",
                  {"reason": reason, "user_id": certificate.user_id}, actor=by)
     db.session.flush()
+
+
+def latest_competent_assessment(user_id: int, course_id: int) -> Assessment | None:
+    """The trainee's most recent rubric assessment of "competent" in the course."""
+    return db.session.scalar(
+        select(Assessment)
+        .where(Assessment.trainee_id == user_id, Assessment.course_id == course_id,
+               Assessment.outcome == Outcome.COMPETENT.value)
+        .order_by(Assessment.assessed_at.desc(), Assessment.id.desc()).limit(1)
+    )
+
+
+def reassessed_since_revocation(certificate: Certificate) -> bool:
+    """Whether a skill was assessed competent again after the certificate's revocation."""
+    assessment = latest_competent_assessment(certificate.user_id, certificate.course_id)
+    # revoked_at is kept to the second: an assessment counts only from the next second on
+    return (certificate.revoked_at is not None and assessment is not None
+            and assessment.assessed_at.replace(microsecond=0) > certificate.revoked_at)
+
+
+def reissue_after_revocation(certificate: Certificate, reason: str, by) -> Certificate:
+    """A new certificate after a revocation for cause, issued by an admin once the rules are met
+    again: every course rule holds and a re-assessment (a skill assessed competent) was recorded after
+    the revocation. Never automatic: the admin decides the cause has been dealt with."""
+    reason = checked_reason(reason, by)
+    db.session.refresh(certificate, with_for_update=True)
+    if certificate.revoked_at is None:
+        raise CertificateError("Only a revoked certificate is issued anew this way.")
+    if not certificate.is_current:
+        raise CertificateError("A new certificate has already been issued in its place.")
+    enrolment = lock_enrolment(certificate.user_id, certificate.course_id)
+    if not reassessed_since_revocation(certificate):
+        raise CertificateError("The rules are not met again yet: record a re-assessment of the "
+                               "practical (a skill assessed competent) after the revocation first.")
+    if enrolment is None or not course_progress(certificate.course, certificate.user_id).complete:
+        raise CertificateError("The rules are not met again yet: the trainee has not completed "
+                               "every requirement of the course.")
+    now = utcnow().replace(microsecond=0)
+    assessment = latest_competent_assessment(certificate.user_id, certificate.course_id)
+    new = replace_certificate(certificate, reason, by, completion_date=assessment.assessed_at.date(),
+                   issued_at=now, supersedes=certificate)
+    if new is None:
+        raise CertificateError("Another certificate was issued at the same time; reload the page.")
+    record_event("certificate.issued_after_revocation", f"certificate:{new.serial}",
+                 {"revoked": certificate.serial, "user_id": certificate.user_id,
+                  "reason": reason}, actor=by)
+    db.session.flush()
+    return new
 
 
 def reissue(certificate: Certificate, reason: str, by) -> Certificate:
@@ -214,21 +320,16 @@ def reissue(certificate: Certificate, reason: str, by) -> Certificate:
 
     The old one stays verifiable and says "superseded"; both point at each other.
     """
-    reason = _checked_reason(reason, by)
+    reason = checked_reason(reason, by)
     db.session.refresh(certificate, with_for_update=True)
     if certificate.revoked_at is not None:
         raise CertificateError("A revoked certificate cannot be re-issued.")
     if not certificate.is_current:
         raise CertificateError("This certificate has already been replaced.")
-    certificate.is_current = False
-    db.session.flush()  # frees the live slot in the unique index for the replacement
-    replacement = _create(
-        certificate.user, certificate.course, completion_date=certificate.completion_date,
-        issued_at=utcnow().replace(microsecond=0), supersedes=certificate,
-    )
+    replacement = replace_certificate(certificate, reason, by, completion_date=certificate.completion_date,
+                           issued_at=utcnow().replace(microsecond=0), supersedes=certificate)
     if replacement is None:
         raise CertificateError("Another re-issue happened at the same time; reload the page.")
-    certificate.superseded_by_id = replacement.id
     record_event("certificate.reissued", f"certificate:{replacement.serial}",
                  {"replaces": certificate.serial, "reason": reason,
                   "user_id": certificate.user_id}, actor=by)

@@ -29,6 +29,7 @@ __all__ = [
     "KeyFileError",
     "load_or_create_private_key",
     "private_key_from_pem",
+    "private_key_pem",
     "public_key_fingerprint",
     "public_key_from_pem",
     "public_key_pem",
@@ -74,6 +75,11 @@ def _private_pem(key: Ed25519PrivateKey) -> bytes:
         format=serialization.PrivateFormat.PKCS8,
         encryption_algorithm=serialization.NoEncryption(),
     )
+
+
+def private_key_pem(key: Ed25519PrivateKey) -> bytes:
+    """The private key as unencrypted PKCS#8 PEM, as stored in the key file."""
+    return _private_pem(key)
 
 
 def _read_key_file(path: Path) -> Ed25519PrivateKey:

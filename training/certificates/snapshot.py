@@ -187,6 +187,12 @@ class CertificateSnapshot:
     #: the boards' approvals valid on the completion day ("Board (FL) no. X, 24 h; ..."); absent
     #: on certificates issued before approvals were recorded or when the course has none
     board_approvals: str | None = None
+    #: rubric skills assessed competent, "; "-joined (absent on certificates issued before the rubric)
+    practical_skills: str | None = None
+    #: ISO date of the last valid day (absent when the certificate never expires)
+    expires_on: str | None = None
+    #: serial of the previous cycle's certificate that this one renews (absent otherwise)
+    renews: str | None = None
 
     def __post_init__(self) -> None:
         """Refuse malformed data up front: a signed snapshot can never be corrected later."""
@@ -208,6 +214,8 @@ class CertificateSnapshot:
             raise ValueError(f"seat_time_lessons_met is not 'N/M': {self.seat_time_lessons_met!r}")
         if not _is_iso_date(self.completion_date):
             raise ValueError(f"completion_date is not an ISO date: {self.completion_date!r}")
+        if self.expires_on and not _is_iso_date(self.expires_on):
+            raise ValueError(f"expires_on is not an ISO date: {self.expires_on!r}")
         if not _ISSUED_AT_RE.fullmatch(self.issued_at):
             raise ValueError(f"issued_at is not 'YYYY-MM-DDTHH:MM:SSZ': {self.issued_at!r}")
         self.issued_datetime()  # also checks that it is a real date and time
@@ -245,7 +253,8 @@ class CertificateSnapshot:
 
 
 #: fields added after certificates were first issued: older snapshots do not have them
-OPTIONAL_FIELDS = frozenset({"online_active_hours", "seat_time_lessons_met", "board_approvals"})
+OPTIONAL_FIELDS = frozenset({"online_active_hours", "seat_time_lessons_met", "board_approvals",
+                             "practical_skills", "expires_on", "renews"})
 _MET_RE = re.compile(r"[0-9]+/[0-9]+")
 
 

@@ -27,8 +27,13 @@ def base_url() -> str:
 
 
 def absolute_url(endpoint: str, **values) -> str:
-    """A link for a mail: the path from ``url_for`` on the public base address."""
-    return base_url() + url_for(endpoint, _external=False, **values)
+    """A link for a mail: the route's path on the public base address (works in jobs too)."""
+    if has_request_context():
+        path = url_for(endpoint, **values)
+    else:
+        root = current_app.config.get("APPLICATION_ROOT") or "/"
+        path = current_app.url_map.bind("localhost", script_name=root).build(endpoint, values)
+    return base_url() + path
 
 
 def render_mail(template: str, context: dict) -> RenderedMail:

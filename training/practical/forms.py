@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from training.auth.forms import MultiCheckboxField
 from training.practical.rubric import MAX_NOTES, OUTCOME_LABELS
-from training.practical.venue_time import zone_names
+from training.timezones import zone_choices
 
 
 class WorkshopForm(FlaskForm):
@@ -45,7 +45,7 @@ class WorkshopForm(FlaskForm):
 
     def __init__(self, *args, instructors, modules, **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = [(z, z) for z in zone_names()]
+        self.timezone.choices = zone_choices()
         self.instructor_ids.choices = [(u.id, u.name) for u in instructors]
         self.required_module_ids.choices = [(m.id, f"Module {m.position}: {m.title}") for m in modules]
 

@@ -1,49 +1,48 @@
 """Whether a trainee passed the online modules a workshop requires (the lab needs the theory).
 
-A module is passed when every published lesson in it is complete and its quiz, if it has
-one, is passed: the same rule the course outline applies, computed without building links.
+A module is passed when every step the lesson and quiz providers give it is done: the very
+rule the completion engine applies, read from the same providers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
-from modules.models import LessonCompletion, Module
-from quizzes.progress import quiz_results, quizzes_for_modules
-from training.extensions import db
+from modules.steps import LessonSteps
+from quizzes.steps import ModuleQuizSteps
 from training.practical.errors import PracticalError
 
+_ONLINE = (LessonSteps(), ModuleQuizSteps())
 
-def passed_module_ids(user_id: int, module_ids: Sequence[int]) -> set[int]:
-    """The modules among ``module_ids`` that ``user_id`` passed, in four queries."""
-    if not module_ids:
+
+def passed_module_ids(user_id: int, course, module_ids) -> set[int]:
+    """The modules among ``module_ids`` of ``course`` that ``user_id`` passed (fixed queries)."""
+    wanted = set(module_ids)
+    if not wanted:
         return set()
-    modules = list(db.session.scalars(
-        select(Module).where(Module.id.in_(list(module_ids))).options(selectinload(Module.lessons))
-    ))
-    lesson_ids = [lesson.id for m in modules for lesson in m.lessons if lesson.published]
-    done = set(db.session.scalars(
-        select(LessonCompletion.lesson_id)
-        .where(LessonCompletion.user_id == user_id, LessonCompletion.lesson_id.in_(lesson_ids))
-    )) if lesson_ids else set()
-    quizzes = quizzes_for_modules([m.id for m in modules])
-    results = quiz_results(user_id, quizzes)
-    failed_quiz = {q.module_id for q in quizzes if not results[q.id].passed}
-    return {
-        m.id for m in modules
-        if all(lesson.id in done for lesson in m.lessons if lesson.published) and m.id not in failed_quiz
-    }
+    open_modules = {m.id for m in course.modules if m.id in wanted}
+    for provider in _ONLINE:
+        for state in provider.steps(course, provider.load(course, [user_id]), user_id):
+            if state.module_id in open_modules and not state.done:
+                open_modules.discard(state.module_id)
+    return open_modules
 
 
-def missing_modules(user_id: int, workshop) -> list[Module]:
+def missing_modules(user_id: int, workshop) -> list:
     """The workshop's required modules the trainee has not passed yet, in course order."""
-    required = list(workshop.required_module_ids or [])
-    passed = passed_module_ids(user_id, required)
-    missing = [m for m in workshop.course.modules if m.id in required and m.id not in passed]
-    return sorted(missing, key=lambda m: m.position)
+    required = set(workshop.required_module_ids or [])
+    if not required:
+        return []
+    passed = passed_module_ids(user_id, workshop.course, required)
+    return sorted((m for m in workshop.course.modules if m.id in required and m.id not in passed),
+                  key=lambda m: m.position)
+
+
+def missing_by_workshop(user_id: int, course, workshops) -> dict[int, list]:
+    """{workshop id: modules still to pass} for several sessions of one course, in fixed queries."""
+    required = {m for w in workshops for m in (w.required_module_ids or [])}
+    passed = passed_module_ids(user_id, course, required)
+    by_id = sorted(course.modules, key=lambda m: m.position)
+    return {w.id: [m for m in by_id if m.id in (w.required_module_ids or []) and m.id not in passed]
+            for w in workshops if w.required_module_ids}
 
 
 def check_prerequisites(user_id: int, workshop) -> None:

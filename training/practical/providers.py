@@ -3,7 +3,8 @@
 Each provider reads a batch of trainees in a fixed number of queries (``load``) and turns
 the facts into one summary step per trainee (``steps``, pure). The evidence carries what the
 certificate freezes and what reports read: hours attended, competent skills, countersigned
-sessions. A course asks for the practical when it requires the practical or in-person hours.
+sessions. A course has the practical when it requires it (``requires_signoff``, the flag the
+former sign-off used); a course that requires it but has no rubric loaded is never complete.
 """
 
 from __future__ import annotations
@@ -17,16 +18,16 @@ from sqlalchemy.orm import contains_eager
 
 from training.database import utcnow
 from training.extensions import db
-from training.practical.attendance import attended_minutes
-from training.practical.models import PracticalPlan, Seat, SeatStatus, Workshop
-from training.practical.rubric import course_skills, latest_assessments
-from training.practical.supervised import countersigned_counts
+from training.practical.attendance import attended_minutes_by_course
+from training.practical.models import PracticalPlan, Seat, SeatStatus, Skill, Workshop
+from training.practical.rubric import latest_assessments_by_course
+from training.practical.supervised import countersigned_by_course
 from training.practical.venue_time import to_local
 from training.steps import Gate, StepKind, StepState, Target
 
 
 def practical_required(course) -> bool:
-    return bool(course.requires_signoff) or Decimal(course.practical_hours or 0) > 0
+    return bool(course.requires_signoff)
 
 
 def hours_text(minutes: int) -> str:
@@ -52,19 +53,25 @@ class AttendanceSteps:
     kind = StepKind.ATTENDANCE
 
     def load(self, course, user_ids: Sequence[int]) -> AttendanceFacts | None:
-        if not practical_required(course):
-            return None
-        seats: dict[int, list[Seat]] = {uid: [] for uid in user_ids}
-        if user_ids:
-            rows = db.session.scalars(
-                select(Seat).join(Workshop).options(contains_eager(Seat.workshop))
-                .where(Workshop.course_id == course.id, Seat.user_id.in_(list(user_ids)),
-                       Seat.status != SeatStatus.CANCELLED.value, Workshop.ends_at > utcnow())
-                .order_by(Workshop.starts_at, Seat.id)
-            )
-            for seat in rows:
-                seats[seat.user_id].append(seat)
-        return AttendanceFacts(seats, attended_minutes(course.id, user_ids))
+        return self.load_courses([course], user_ids)[course.id]
+
+    def load_courses(self, courses, user_ids: Sequence[int]) -> dict[int, AttendanceFacts | None]:
+        """Upcoming bookings and attended minutes for several courses: two queries."""
+        wanted = [c.id for c in courses if practical_required(c)]
+        facts = {c.id: None for c in courses}
+        facts.update({cid: AttendanceFacts({u: [] for u in user_ids}, {u: 0 for u in user_ids}) for cid in wanted})
+        if not wanted or not user_ids:
+            return facts
+        for seat in db.session.scalars(
+            select(Seat).join(Workshop).options(contains_eager(Seat.workshop))
+            .where(Workshop.course_id.in_(wanted), Seat.user_id.in_(list(user_ids)),
+                   Seat.status != SeatStatus.CANCELLED.value, Workshop.ends_at > utcnow())
+            .order_by(Workshop.starts_at, Seat.id)
+        ):
+            facts[seat.workshop.course_id].seats[seat.user_id].append(seat)
+        for course_id, user_id, minutes in attended_minutes_by_course(wanted, user_ids):
+            facts[course_id].minutes[user_id] = minutes
+        return facts
 
     def steps(self, course, facts: AttendanceFacts | None, user_id: int) -> list[StepState]:
         if facts is None:
@@ -98,15 +105,33 @@ class RubricSteps:
     kind = StepKind.RUBRIC
 
     def load(self, course, user_ids: Sequence[int]):
-        if not practical_required(course):
-            return None
-        skills = course_skills(course.id)
-        return (skills, latest_assessments(course.id, user_ids)) if skills else None
+        return self.load_courses([course], user_ids)[course.id]
+
+    def load_courses(self, courses, user_ids: Sequence[int]) -> dict:
+        """Skills and the newest assessments for several courses: two queries."""
+        wanted = [c.id for c in courses if practical_required(c)]
+        facts: dict = {c.id: None for c in courses}
+        if not wanted:
+            return facts
+        skills = {cid: [] for cid in wanted}
+        for skill in db.session.scalars(
+            select(Skill).where(Skill.course_id.in_(wanted), Skill.retired.is_(False))
+            .order_by(Skill.position, Skill.id)
+        ):
+            skills[skill.course_id].append(skill)
+        latest = latest_assessments_by_course(wanted, user_ids)
+        for cid in wanted:
+            facts[cid] = (skills[cid], latest.get(cid, {}))
+        return facts
 
     def steps(self, course, facts, user_id: int) -> list[StepState]:
         if facts is None:
             return []
         skills, latest = facts
+        if not skills:
+            return [StepState(key="rubric", kind=self.kind, title="Practical skills", position=2, done=False,
+                              detail="no skills rubric is loaded for this course yet",
+                              evidence={"competent_skills": [], "required": 0, "competent_required": 0})]
         mine = latest.get(user_id, {})
         competent = [s for s in skills if (a := mine.get(s.id)) is not None and a.outcome == "competent"]
         required = [s for s in skills if s.required]
@@ -128,10 +153,22 @@ class SupervisedSteps:
     kind = StepKind.SUPERVISED
 
     def load(self, course, user_ids: Sequence[int]):
-        plan = db.session.get(PracticalPlan, course.id)
-        if plan is None or plan.supervised_sessions_required <= 0:
-            return None
-        return plan.supervised_sessions_required, countersigned_counts(course.id, user_ids)
+        return self.load_courses([course], user_ids)[course.id]
+
+    def load_courses(self, courses, user_ids: Sequence[int]) -> dict:
+        """Each course's required count and the trainees' countersigned sessions: two queries."""
+        facts: dict = {c.id: None for c in courses}
+        plans = dict(db.session.execute(
+            select(PracticalPlan.course_id, PracticalPlan.supervised_sessions_required)
+            .where(PracticalPlan.course_id.in_([c.id for c in courses]),
+                   PracticalPlan.supervised_sessions_required > 0)
+        ).all())
+        if not plans:
+            return facts
+        counts = countersigned_by_course(list(plans), user_ids)
+        for cid, required in plans.items():
+            facts[cid] = (required, counts.get(cid, {}))
+        return facts
 
     def steps(self, course, facts, user_id: int) -> list[StepState]:
         if facts is None:

@@ -9,8 +9,10 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from modules.models import Course
+from modules.models import Course, Module
 from modules.services import find_enrolment
 from training.auth.decorators import role_required
 from training.extensions import db
@@ -20,7 +22,7 @@ from training.practical.errors import PracticalError
 from training.practical.forms import SupervisedLogForm, TransferForm
 from training.practical.ics import seat_calendar
 from training.practical.models import Seat
-from training.practical.prerequisites import missing_modules
+from training.practical.prerequisites import missing_by_workshop
 from training.practical.providers import practical_steps
 from training.practical.venue_time import to_local
 from training.practical.workshops import seat_counts, upcoming_for_courses
@@ -46,8 +48,12 @@ def field_error(form, err: PracticalError) -> int:
 
 
 def _my_course(course_id: int) -> Course:
-    course = db.get_or_404(Course, course_id)
-    if find_enrolment(current_user.id, course.id) is None:
+    """The course with its modules and lessons (the step providers read them), if enrolled."""
+    course = db.session.scalar(
+        select(Course).where(Course.id == course_id)
+        .options(selectinload(Course.modules).selectinload(Module.lessons))
+    )
+    if course is None or find_enrolment(current_user.id, course.id) is None:
         abort(404)
     return course
 
@@ -58,10 +64,11 @@ def sessions(course_id: int):
     course = _my_course(course_id)
     workshops = upcoming_for_courses([course.id])
     mine = {s.workshop_id: s for s in seats.seats_of(current_user.id, [course.id])}
+    places = seats.waitlist_places(mine.values())
     return render_template(
         "practical/sessions.html", course=course, workshops=workshops, mine=mine,
-        counts=seat_counts([w.id for w in workshops]), places={i: seats.waitlist_place(s) for i, s in mine.items()},
-        missing={w.id: missing_modules(current_user.id, w) for w in workshops if w.required_module_ids},
+        counts=seat_counts([w.id for w in workshops]), places={i: places.get(s.id) for i, s in mine.items()},
+        missing=missing_by_workshop(current_user.id, course, workshops),
         steps=practical_steps(course, current_user.id), action=ActionForm(),
         transfer_forms={s.id: TransferForm(prefix=f"t{s.id}", sessions=[
             (w.id, f"{w.title}, {venue_time(w.starts_at, w.timezone)}") for w in workshops if w.id != s.workshop_id

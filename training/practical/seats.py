@@ -198,6 +198,31 @@ def waitlist_place(seat: Seat) -> int | None:
     return ahead + 1
 
 
+def waitlist_places(seats) -> dict[int, int]:
+    """{seat id: place in its queue} for the waitlisted ones among ``seats``, in one query."""
+    waiting = [s for s in seats if s.status == WAITLISTED]
+    if not waiting:
+        return {}
+    queues: dict[int, list[int]] = {}
+    for workshop_id, number in db.session.execute(
+        select(Seat.workshop_id, Seat.queue_number)
+        .where(Seat.workshop_id.in_({s.workshop_id for s in waiting}), Seat.status == WAITLISTED)
+        .order_by(Seat.queue_number)
+    ):
+        queues.setdefault(workshop_id, []).append(number)
+    return {s.id: queues[s.workshop_id].index(s.queue_number) + 1 for s in waiting}
+
+
+def promoted_seats(user_id: int) -> list[Seat]:
+    """Upcoming seats the trainee got from a waitlist: the dashboard tells them (one query)."""
+    return list(db.session.scalars(
+        select(Seat).join(Workshop)
+        .where(Seat.user_id == user_id, Seat.status == CONFIRMED, Seat.promoted_at.is_not(None),
+               Workshop.starts_at > utcnow())
+        .options(selectinload(Seat.workshop)).order_by(Workshop.starts_at)
+    ))
+
+
 def seats_of(user_id: int, course_ids=None) -> list[Seat]:
     """The trainee's bookings (not cancelled), soonest session first, workshops loaded."""
     stmt = (

@@ -132,6 +132,21 @@ def countersigned_counts(course_id: int, user_ids: Sequence[int]) -> dict[int, i
     return counts
 
 
+def countersigned_by_course(course_ids: Sequence[int], user_ids: Sequence[int]) -> dict[int, dict[int, int]]:
+    """{course id: {user id: countersigned sessions}} for several courses, in one query."""
+    counts: dict[int, dict[int, int]] = {c: {} for c in course_ids}
+    if course_ids and user_ids:
+        for course_id, trainee_id, n in db.session.execute(
+            select(SupervisedSession.course_id, SupervisedSession.trainee_id, func.count())
+            .where(SupervisedSession.course_id.in_(list(course_ids)),
+                   SupervisedSession.trainee_id.in_(list(user_ids)),
+                   SupervisedSession.status == LogStatus.COUNTERSIGNED.value)
+            .group_by(SupervisedSession.course_id, SupervisedSession.trainee_id)
+        ):
+            counts[course_id][trainee_id] = n
+    return counts
+
+
 def logs_of(trainee_id: int, course_ids: Sequence[int] | None = None) -> list[SupervisedSession]:
     stmt = (select(SupervisedSession).where(SupervisedSession.trainee_id == trainee_id)
             .options(joinedload(SupervisedSession.supervisor), joinedload(SupervisedSession.course))

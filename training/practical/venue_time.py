@@ -3,16 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from training.practical.errors import PracticalError
-
-
-@lru_cache(maxsize=1)
-def zone_names() -> list[str]:
-    """Every IANA zone name the system knows, sorted (the time zone choices)."""
-    return sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
 
 
 def zone(name: str) -> ZoneInfo:

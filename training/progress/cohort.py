@@ -19,6 +19,7 @@ from training.progress.engine import ModuleShape, Progress, cohort_progress, cou
 from training.steps import StepKind
 
 STATUSES = ("in_progress", "awaiting_signoff", "complete")
+PRACTICAL_KINDS = (StepKind.ATTENDANCE, StepKind.RUBRIC, StepKind.SUPERVISED)
 
 
 def lesson_seconds(progress: Progress) -> int:
@@ -65,9 +66,9 @@ class TraineeRow:
         return self.progress.count_done(StepKind.QUIZ)
 
     @property
-    def signoff(self):
-        step = self.progress.step("signoff")
-        return step.evidence.get("signoff") if step is not None else None
+    def practical(self) -> list:
+        """The in-person steps (attendance, rubric, supervised sessions) with their details."""
+        return [s for s in self.progress.course_steps if s.kind in PRACTICAL_KINDS]
 
     @property
     def lesson_seconds(self) -> int:

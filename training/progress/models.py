@@ -4,22 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from training.database import enum_check, utcnow
+from training.database import utcnow
 from training.extensions import db
-
-
-class SignOffOutcome(StrEnum):
-    PASS = "pass"  # noqa: S105 - an outcome, not a password
-    NOT_YET = "not_yet"
-
-    @property
-    def label(self) -> str:
-        return {SignOffOutcome.PASS: "Pass", SignOffOutcome.NOT_YET: "Not yet"}[self]
 
 
 class SignOff(db.Model):
@@ -30,7 +20,7 @@ class SignOff(db.Model):
 
     __tablename__ = "signoffs"
     __table_args__ = (
-        enum_check("outcome", SignOffOutcome, name="outcome_known"),
+        CheckConstraint("outcome IN ('pass', 'not_yet')", name="outcome_known"),
         CheckConstraint("hours >= 0 AND hours <= 200", name="hours_range"),
         CheckConstraint("trainee_id <> instructor_id", name="not_self"),
     )

@@ -1,19 +1,14 @@
-"""Trainee dashboard, instructors' cohort views and practical sign-offs."""
+"""Trainee dashboard and instructors' cohort views."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
-from modules.services import find_enrolment
 from training.auth.decorators import role_required
-from training.auth.models import User
-from training.extensions import db
-from training.forms import show_error
+from training.practical.seats import promoted_seats
 from training.progress import services
 from training.progress.cohort import STATUSES, course_overview, load_cohort, load_course
-from training.progress.engine import course_progress
-from training.progress.forms import SignOffForm
 
 bp = Blueprint("progress", __name__)
 
@@ -22,7 +17,7 @@ bp = Blueprint("progress", __name__)
 @role_required("trainee")
 def dashboard():
     return render_template("progress/dashboard.html", items=services.dashboard(current_user),
-                           labels=services.STATUS_LABELS)
+                           labels=services.STATUS_LABELS, promoted=promoted_seats(current_user.id))
 
 
 @bp.route("/cohorts")
@@ -50,36 +45,3 @@ def cohort(course_id: int):
         "progress/cohort.html", cohort=cohort, rows=cohort.filtered(status, module),
         status=status, module=module, statuses=STATUSES, labels=services.STATUS_LABELS,
     )
-
-
-@bp.route("/cohorts/<int:course_id>/trainees/<int:user_id>/signoff", methods=["GET", "POST"])
-@role_required("instructor")
-def signoff(course_id: int, user_id: int):
-    course = load_course(course_id) or abort(404)
-    trainee = db.get_or_404(User, user_id)
-    enrolment = find_enrolment(trainee.id, course.id)
-    if enrolment is None:
-        abort(404, description=f"{trainee.name} is not enrolled in {course.title}.")
-    form = SignOffForm(checklist=course.signoff_checklist or [])
-    if form.validate_on_submit():
-        try:
-            services.record_signoff(
-                instructor=current_user._get_current_object(), trainee=trainee, course=course,
-                evaluated_on=form.evaluated_on.data, hours=form.hours.data,
-                skills=form.checked_skills(), outcome=form.outcome.data,
-                notes=form.notes.data or "",
-            )
-        except services.SignOffError as err:
-            db.session.rollback()
-            show_error(form, err)
-        else:
-            db.session.commit()
-            flash(f"Sign-off recorded for {trainee.name}.", "success")
-            return redirect(url_for("progress.cohort", course_id=course.id))
-    progress = course_progress(course, trainee.id)
-    return render_template(
-        "progress/signoff.html", course=course, trainee=trainee, progress=progress,
-        status=progress.status(enrolment.completed_at), form=form,
-        history=services.signoff_history(trainee.id, course.id), outcomes=services.OUTCOMES,
-        labels=services.STATUS_LABELS,
-    ), 400 if (form.errors or form.form_errors) else 200

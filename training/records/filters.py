@@ -20,8 +20,9 @@ from datetime import date
 from werkzeug.datastructures import MultiDict
 
 from training.auth.roles import Profession
+from training.certificates.models import CertificateStatus
 
-STATUSES = ("valid", "revoked", "superseded")
+STATUSES = tuple(status.value for status in CertificateStatus)
 PROFESSIONS = tuple(p.value for p in Profession)
 CERTIFICATE_FILTERS = (
     "issued_from", "issued_to", "course", "profession", "license_state", "status",

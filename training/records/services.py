@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from math import ceil
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, not_, or_, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import aliased
 
 from modules.models import Course
@@ -58,7 +58,7 @@ def _selected_columns() -> list:
         "email": User.email,
         "completion_date": iso_date(Certificate.completion_date),
         "issue_date": iso_utc(Certificate.issued_at),
-        "status": case((_revoked(), "revoked"), (_superseded(), "superseded"), else_="valid"),
+        "status": Certificate.status,
         "revoked_at": iso_utc(Certificate.revoked_at),
         "revocation_reason": Certificate.revocation_reason,
         "superseded_by": _superseding.serial,
@@ -91,24 +91,6 @@ def _rows(stmt: Select):
     return db.session.connection().execute(stmt)
 
 
-def _revoked() -> ColumnElement[bool]:
-    return Certificate.revoked_at.is_not(None)
-
-
-def _superseded() -> ColumnElement[bool]:
-    return or_(Certificate.superseded_by_id.is_not(None), not_(Certificate.is_current))
-
-
-def _status_condition(status: str) -> ColumnElement[bool]:
-    """SQL for the same rule as ``Certificate.status`` (revoked wins over superseded)."""
-    revoked, superseded = _revoked(), _superseded()
-    if status == "revoked":
-        return revoked
-    if status == "superseded":
-        return and_(not_(revoked), superseded)
-    return and_(not_(revoked), not_(superseded))
-
-
 def filter_conditions(flt: CertificateFilter) -> list[ColumnElement[bool]]:
     """WHERE clauses for ``flt``; dates are whole UTC days, both ends included."""
     conditions: list[ColumnElement[bool]] = []
@@ -125,7 +107,7 @@ def filter_conditions(flt: CertificateFilter) -> list[ColumnElement[bool]]:
     if flt.license_state:
         conditions.append(func.upper(Certificate.license_state) == flt.license_state.upper())
     if flt.status:
-        conditions.append(_status_condition(flt.status))
+        conditions.append(Certificate.status == flt.status)
     return conditions
 
 

@@ -1,0 +1,5 @@
+"""The course, trainee and instructor of tests/progress, for the certificate mail tests."""
+
+from tests.progress.conftest import course, instructor, signing_key_file, trainee
+
+__all__ = ["course", "instructor", "signing_key_file", "trainee"]
