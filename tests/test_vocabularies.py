@@ -16,6 +16,7 @@ from quizzes.options import GradingMethod, ReviewPolicy
 from quizzes.spec import QuestionType
 from training.auth.models import User, UserRole
 from training.auth.roles import Profession, Role, UnknownRoleError
+from training.certificates.models import CertificateAction, CertificateEvent
 from training.jurisdictions.models import EvaluationOutcome, EvidencePack, JurisdictionRule
 from training.jurisdictions.rules import RuleStatus
 from training.notifications.models import OutboxMessage, OutboxStatus
@@ -34,6 +35,7 @@ VOCABULARIES = [
     (OutboxMessage, "status", OutboxStatus, "status_known"),
     (JurisdictionRule, "status", RuleStatus, "status_known"),
     (EvidencePack, "outcome", EvaluationOutcome, "outcome_known"),
+    (CertificateEvent, "action", CertificateAction, "action_known"),
 ]
 
 
