@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from quizzes.models import Attempt, Quiz
-from quizzes.progress import GRADE_COLUMNS, attempt_seconds, summarize
+from quizzes.results import GRADE_COLUMNS, attempt_seconds, summarize
 from training.content_version import cached_content, snapshot
 from training.extensions import db
 from training.steps import Gate, StepKind, StepState, Target

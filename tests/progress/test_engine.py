@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from modules.models import Enrolment, LessonCompletion
-from tests.progress.factories import complete_lessons, enrol, lessons_of, make_course, pass_quizzes, quizzes_of
+from tests.factories import complete_lessons, enrol, lessons_of, make_course, pass_quizzes, quizzes_of
 from training.extensions import db
 from training.progress.engine import (
     MODULE_STEP_KINDS,

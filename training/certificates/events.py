@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from modules.content_cache import course_id_of_module
 from modules.models import Course, Lesson
-from modules.services import lesson_completed
+from modules.signals import lesson_completed
 from quizzes.models import Attempt, Quiz
 from quizzes.signals import attempt_graded, question_regraded
 from training.auth.models import User

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from quizzes.models import Attempt, Quiz
+from quizzes.options import GradingMethod
 from training.extensions import db
 
 #: what a grade and a duration need of an attempt, read as plain rows: the layout JSON is large
@@ -48,7 +49,7 @@ def summarize(quiz: Quiz, attempts: Sequence[Attempt]) -> QuizResult:
     if not submitted:
         return QuizResult(quiz, len(attempts), None, None, False, open_attempt)
     best = max(submitted, key=lambda a: a.percent)
-    graded = best if quiz.grading_method == "highest" else submitted[-1]
+    graded = best if quiz.grading_method == GradingMethod.HIGHEST else submitted[-1]
     return QuizResult(
         quiz=quiz,
         attempts_used=len(attempts),
