@@ -9,7 +9,7 @@ from config import TestingConfig
 from modules.content_cache import course_tree
 from modules.models import Enrolment, Lesson
 from quizzes.models import Quiz
-from tests.modules.builders import build_course, lessons_of
+from tests.factories import build_course, lessons_in
 from training import create_app
 from training.content_version import ContentVersion, current_token
 from training.extensions import db as _db
@@ -27,7 +27,7 @@ def lesson_url(course, lesson) -> str:
 def test_an_edit_in_another_app_instance_is_seen_at_the_next_request(
         app, db, database_url, client, make_user, login, count_queries, signing_key_path, media_root):
     course = build_course((2,))
-    first = lessons_of(course.id)[0]
+    first = lessons_in(course.id)[0]
     trainee = make_user("trainee")
     db.session.add(Enrolment(user_id=trainee.id, course_id=course.id))
     db.session.commit()
@@ -56,7 +56,7 @@ def test_an_edit_in_another_app_instance_is_seen_at_the_next_request(
 def test_bulk_statements_and_raw_changes_replace_the_version(app, db):
     course = build_course((1,))
     before = token()
-    db.session.execute(update(Lesson).where(Lesson.id == lessons_of(course.id)[0].id).values(minutes=20))
+    db.session.execute(update(Lesson).where(Lesson.id == lessons_in(course.id)[0].id).values(minutes=20))
     db.session.commit()
     after = token()
     assert after != before
@@ -70,7 +70,7 @@ def test_changes_that_are_not_content_and_edits_that_change_nothing_keep_the_ver
     before = token()
     trainee = make_user("trainee")
     db.session.add(Enrolment(user_id=trainee.id, course_id=course.id))
-    lesson = db.session.get(Lesson, lessons_of(course.id)[0].id)
+    lesson = db.session.get(Lesson, lessons_in(course.id)[0].id)
     lesson.title = lesson.title  # set to the value it has: nothing changed
     db.session.commit()
     assert token() == before
@@ -80,7 +80,7 @@ def test_a_rolled_back_edit_leaves_the_version_and_the_cache_alone(app, db):
     course = build_course((1,))
     before = token()
     assert course_tree(course.slug).title == course.title
-    lesson = db.session.get(Lesson, lessons_of(course.id)[0].id)
+    lesson = db.session.get(Lesson, lessons_in(course.id)[0].id)
     lesson.title = "Never saved"
     db.session.flush()
     # inside the editing transaction the page sees its own edit, never the cached copy ...
