@@ -51,6 +51,8 @@ def parse_attempt(html: str) -> list[Field]:
             labels[attrs["for"]] = unescape(re.sub(r"<[^>]+>", "", text)).strip()
         elif tag == "input" and _QUESTION_NAME.fullmatch(name):
             kind = attrs.get("type", "text")
+            if kind == "hidden":  # the empty value that lets a cleared choice be saved, not a question kind
+                continue
             if kind in ("radio", "checkbox"):
                 item = fields.setdefault(name, Field(name=name, kind=kind))
                 item.options.append((attrs.get("value", ""), ""))
