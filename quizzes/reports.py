@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from quizzes.attempts import load_attempt
 from quizzes.models import Attempt, Quiz, Response
-from quizzes.review import review_items
+from quizzes.review import course_outline, review_items
 from quizzes.statistics import BANDS, MIN_SAMPLE, AttemptScores, band, question_stats, quiz_stats
 from training.auth.decorators import role_required
 from training.extensions import db
@@ -34,8 +34,9 @@ def attempts(quiz_id: int):
 @role_required(*AUTHORS)
 def attempt(attempt_id: int):
     attempt = load_attempt(attempt_id) or abort(404)
-    return render_template("quizzes/authoring/attempt.html", attempt=attempt, quiz=attempt.quiz,
-                           items=review_items(attempt, reveal=True))
+    course = course_outline(attempt.quiz)
+    return render_template("quizzes/authoring/attempt.html", attempt=attempt, quiz=attempt.quiz, course=course,
+                           items=review_items(attempt, reveal=True, course=course))
 
 
 @bp.route("/<int:quiz_id>/statistics")
