@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from modules.approvals import CourseApproval
 from modules.models import Course
-from training.audit import record_event
+from training.audit.changes import record_changes, snapshot
 from training.extensions import db
 
 JURISDICTION_CODE = re.compile(r"^[A-Z]{2}$")
@@ -79,13 +79,9 @@ def _check(values: ApprovalValues) -> None:
         raise ApprovalError("Enter the hours the board approved (more than 0, at most 1000).", "hours_approved")
 
 
-def _snapshot(approval: CourseApproval) -> dict:
-    return {
-        "board": approval.board, "jurisdiction": approval.jurisdiction, "provider_number": approval.provider_number,
-        "approval_number": approval.approval_number, "hours_approved": _text(approval.hours_approved),
-        "subject_areas": approval.subject_areas, "valid_from": approval.valid_from.isoformat(),
-        "valid_to": approval.valid_to.isoformat() if approval.valid_to else None,
-    }
+#: what an approval record says; each change is audited old -> new
+APPROVAL_FIELDS = ("board", "jurisdiction", "provider_number", "approval_number", "hours_approved",
+                   "subject_areas", "valid_from", "valid_to")
 
 
 def _refuse_duplicate(course: Course, values: ApprovalValues, approval_id: int | None) -> None:
@@ -102,18 +98,16 @@ def save_approval(course: Course, values: ApprovalValues, *, by, approval: Cours
     """Create or correct an approval; audited with what changed. Flushes, the caller commits."""
     _check(values)
     _refuse_duplicate(course, values, approval.id if approval else None)
-    before = _snapshot(approval) if approval is not None else None
-    if approval is None:
+    is_new = approval is None
+    before = {} if is_new else snapshot(approval, APPROVAL_FIELDS)
+    if is_new:
         approval = CourseApproval(course_id=course.id)
         db.session.add(approval)
     for name, value in values.__dict__.items():
         setattr(approval, name, value)
     db.session.flush()
-    after = _snapshot(approval)
-    changes = {k: [before[k] if before else None, v] for k, v in after.items() if before is None or before[k] != v}
-    if changes:
-        record_event("course.approval_saved" if before else "course.approval_added", f"course:{course.code}",
-                     {"approval_id": approval.id, "changes": changes}, actor=by)
+    record_changes("course.approval_added" if is_new else "course.approval_saved", f"course:{course.code}",
+                   before, snapshot(approval, APPROVAL_FIELDS), actor=by, approval_id=approval.id)
     return approval
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_DOWN, Decimal
 
-from blinker import Namespace
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -21,12 +20,11 @@ from modules.media.services import record_revision_uses
 from modules.models import Course, Enrolment, Lesson, LessonCompletion, LessonRevision, Module
 from modules.rendering import render_markdown
 from modules.seat_time import seat_time
+from modules.signals import lesson_completed  # also importable from here, as before
 from training.audit import record_event
+from training.audit.changes import record_changes, save_with_changes, snapshot
+from training.errors import RuleViolation
 from training.extensions import db
-
-signals = Namespace()
-#: sent with (user, lesson) after a lesson is first marked complete
-lesson_completed = signals.signal("lesson-completed")
 
 MAX_TITLE = 200
 COURSE_FIELDS = (
@@ -39,12 +37,8 @@ class SeatTimeError(ValueError):
     """A lesson marked complete before the course's seat-time rule is met."""
 
 
-class ContentError(ValueError):
+class ContentError(RuleViolation):
     """A content rule was broken; ``field`` names the form field concerned."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def place(items: Sequence, item, position: int) -> None:
@@ -85,16 +79,8 @@ def save_course(course: Course, values: dict) -> Course:
                 query = query.where(Course.id != course.id)
             if db.session.scalar(query) is not None:
                 raise ContentError(f"Another course already uses the {name} '{value}'.", name)
-    previous_share = course.seat_time_percent
-    for name, value in values.items():
-        setattr(course, name, value)
-    if course.id is None:
-        db.session.add(course)
-    db.session.flush()
-    if previous_share is not None and previous_share != course.seat_time_percent:
-        # what a lesson's completion requires is compliance-relevant: keep who changed it
-        record_event("course.seat_time_changed", f"course:{course.id}",
-                     {"code": course.code, "from": previous_share, "to": course.seat_time_percent})
+    # approval, hours and completion rules are what a certificate attests: keep every change
+    save_with_changes(course, values, "course", code=values.get("code", course.code))
     return course
 
 
@@ -263,7 +249,11 @@ def update_contact_hours(course: Course) -> None:
         lesson.minutes for module in course.modules if module.published
         for lesson in module.lessons if lesson.published
     )
+    before = snapshot(course, ("contact_hours",))
     course.contact_hours = contact_hours_from_minutes(minutes)
+    if course.id is not None:
+        record_changes("course.hours_changed", f"course:{course.id}", before,
+                       snapshot(course, ("contact_hours",)), code=course.code)
 
 
 def set_course_published(course: Course, published: bool) -> None:

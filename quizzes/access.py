@@ -11,7 +11,8 @@ from sqlalchemy.orm import selectinload
 from modules.models import Course, Module
 from modules.services import find_enrolment
 from quizzes.models import Attempt, Quiz
-from quizzes.progress import QuizResult
+from quizzes.options import ReviewPolicy
+from quizzes.results import QuizResult
 from training.extensions import db
 from training.progress.engine import Progress, Step, course_progress
 from training.steps import StepKind
@@ -78,8 +79,8 @@ def require_own_attempt(attempt: Attempt | None, user) -> Attempt:
 
 def may_see_answers(quiz: Quiz, result: QuizResult) -> bool:
     """Whether a submitted attempt's review may show the correct answers and feedback."""
-    if quiz.review_policy == "after_attempt":
+    if quiz.review_policy == ReviewPolicy.AFTER_ATTEMPT:
         return True
-    if quiz.review_policy == "once_passed":
+    if quiz.review_policy == ReviewPolicy.ONCE_PASSED:
         return result.passed
     return False

@@ -152,22 +152,43 @@ def load_attempt(attempt_id: int) -> Attempt | None:
     )
 
 
+def _grace() -> timedelta:
+    return timedelta(seconds=current_app.config.get("QUIZ_GRACE_SECONDS", 30))
+
+
 def accepts_answers(attempt: Attempt, now: datetime | None = None) -> bool:
     """Open, and not past the deadline plus the grace period."""
     if attempt.submitted_at is not None:
         return False
     if attempt.deadline is None:
         return True
-    grace = timedelta(seconds=current_app.config.get("QUIZ_GRACE_SECONDS", 30))
-    return (now or current_time()) <= attempt.deadline + grace
+    return (now or current_time()) <= attempt.deadline + _grace()
+
+
+def time_ran_out(attempt: Attempt, now: datetime | None = None) -> bool:
+    """Not yet submitted but past its deadline: pages show it closed; a POST or the job closes it.
+
+    Reads do not write: a page that finds such an attempt says so instead of grading it.
+    """
+    return attempt.submitted_at is None and not accepts_answers(attempt, now)
 
 
 def close_if_expired(attempt: Attempt) -> bool:
     """Submit an attempt whose time ran out with what was saved; True if it was closed."""
-    if attempt.submitted_at is None and not accepts_answers(attempt):
+    if time_ran_out(attempt):
         submit_attempt(attempt, by="deadline")
         return True
     return False
+
+
+def close_expired_attempts(now: datetime | None = None) -> int:
+    """Submit every attempt whose time ran out (job ``close-expired-attempts``, ``flask quizzes close-expired``)."""
+    cutoff = (now or current_time()) - _grace()
+    stale = db.session.scalars(
+        select(Attempt).where(Attempt.submitted_at.is_(None), Attempt.deadline < cutoff)
+        .order_by(Attempt.id)
+    ).all()
+    return sum(close_if_expired(attempt) for attempt in stale)
 
 
 def save_answers(attempt: Attempt, form: Mapping[str, list[str]]) -> int:
@@ -301,10 +322,3 @@ def grade_attempt(attempt: Attempt) -> None:
     attempt.percent = round(100 * score / total, 2) if total else 0.0
     attempt.passed = attempt.percent >= attempt.quiz.pass_mark
 
-
-def close_expired_attempts() -> int:
-    """Submit every open attempt whose time ran out; returns how many (a periodic job and a command)."""
-    open_attempts = db.session.scalars(
-        select(Attempt).where(Attempt.submitted_at.is_(None), Attempt.deadline.is_not(None))
-    ).all()
-    return sum(close_if_expired(attempt) for attempt in open_attempts)

@@ -16,23 +16,24 @@ from quizzes.forms import GiftUploadForm, QuestionForm, QuizSettingsForm
 from quizzes.gift import GiftError
 from quizzes.models import Attempt, Question, Quiz, Regrade
 from quizzes.models import Response as AttemptResponse
+from quizzes.options import QUIZ_DEFAULTS
 from quizzes.question_form import TYPE_LABELS, form_data_from_spec, spec_from_form
 from quizzes.questions import (
     QuestionError,
-    apply_spec,
     decode_gift_upload,
     export_pool,
     import_gift,
     pool_questions,
-    sync_media_uses,
+    save_question,
 )
 from quizzes.regrade import attempts_needing_regrade, regrade_question
-from quizzes.settings import SettingsError, apply_settings, blueprint_text
+from quizzes.services import set_question_retired
+from quizzes.settings import SettingsError, blueprint_text, form_values, save_quiz_settings
 from quizzes.spec import QuestionType
 from quizzes.views import attempt_questions
 from training.auth.decorators import role_required
 from training.extensions import db
-from training.forms import ActionForm
+from training.forms import ActionForm, show_error
 
 bp = Blueprint("quiz_authoring", __name__, url_prefix="/author/quizzes")
 
@@ -67,7 +68,7 @@ def question(question_id: int):
 
 
 def question_module(question: Question) -> Module:
-    return db.session.get(Module, question.module_id)
+    return question.module
 
 
 def _edit(form: QuestionForm, module: Module, question: Question, qtype: QuestionType):
@@ -80,17 +81,11 @@ def _edit(form: QuestionForm, module: Module, question: Question, qtype: Questio
             if unknown:
                 raise QuestionError("Choose objectives of this module only.", "objectives")
             images = {a.filename: (a.width, a.height) for a in assets}
-            changed = apply_spec(question, spec_from_form(form, qtype, images))
+            changed = save_question(question, spec_from_form(form, qtype, images))
         except QuestionError as err:
             db.session.rollback()
-            fields = ("prompt", "points", "truth", "zones", "image", "objectives")
-            target = getattr(form, err.field, None) if err.field in fields else None
-            (target.errors if target is not None else form.form_errors).append(str(err))
+            show_error(form, err)
         else:
-            if question.id is None:
-                db.session.add(question)
-            db.session.flush()
-            sync_media_uses(question)
             db.session.commit()
             flash("Question saved." if changed else "Nothing changed.", "success")
             return redirect(url_for("quiz_authoring.question", question_id=question.id))
@@ -123,7 +118,7 @@ def retire(question_id: int):
     question = db.get_or_404(Question, question_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    question.retired = not question.retired
+    set_question_retired(question, not question.retired)
     db.session.commit()
     flash("Question retired: it is no longer drawn." if question.retired else "Question back in the pool.", "success")
     return redirect(url_for("quiz_authoring.pool", module_id=question.module_id))
@@ -134,8 +129,7 @@ def retire(question_id: int):
 def settings(module_id: int):
     module = db.get_or_404(Module, module_id)
     quiz = db.session.scalar(select(Quiz).where(Quiz.module_id == module.id)) or Quiz(
-        module_id=module.id, title=f"{module.title} quiz", pass_mark=80, grading_method="highest",
-        shuffle_questions=True, shuffle_choices=True, review_policy="after_attempt",
+        module_id=module.id, title=f"{module.title} quiz", **QUIZ_DEFAULTS
     )
     form = QuizSettingsForm(obj=quiz)
     if not form.is_submitted():
@@ -150,14 +144,11 @@ def settings(module_id: int):
 def save_settings(quiz: Quiz, form: QuizSettingsForm) -> bool:
     """Apply and commit, or roll back and put the reason next to its field."""
     try:
-        with db.session.no_autoflush:
-            apply_settings(quiz, form)
+        save_quiz_settings(quiz, form_values(form))
     except SettingsError as err:
         db.session.rollback()
-        getattr(form, err.field).errors = [*getattr(form, err.field).errors, str(err)]
+        show_error(form, err)
         return False
-    if quiz.id is None:
-        db.session.add(quiz)
     db.session.commit()
     return True
 

@@ -21,15 +21,18 @@ from modules.media.body_charts import BODY_CHARTS
 from modules.models import Course, Module
 from quizzes.blueprint import PoolItem, assign, shortfalls
 from quizzes.gift import GiftError, parse_gift
-from quizzes.hotspot_exchange import resolve_chart, upsert_hotspots
+from quizzes.hotspot_exchange import resolve_chart
 from quizzes.hotspot_json import question_from_json, read_hotspot_items
 from quizzes.models import Question, Quiz
-from quizzes.questions import check_spec
+from quizzes.options import QUIZ_DEFAULTS, GradingMethod, ReviewPolicy
+from quizzes.questions import check_spec, record_import, upsert_questions
+from quizzes.services import set_question_retired
+from quizzes.settings import save_quiz_settings
 from quizzes.spec import QuestionSpec
 from training.extensions import db
 
 CONTENT_ROOT = Path(__file__).resolve().parent.parent / "modules" / "content"
-REVIEW_POLICIES = ("after_attempt", "once_passed", "never")
+REVIEW_POLICIES = tuple(ReviewPolicy)
 FINAL_EXAM_KEYS = {"title", "pass_mark", "attempts_allowed", "time_limit_minutes", "review", "per_objective",
                    "blueprint", "draw_count", "grading_method", "shuffle"}
 
@@ -137,7 +140,9 @@ def _check_settings(settings: dict, pool: list[PoolItem], objectives: list[str],
     number("time_limit_minutes", 1, 600)
     number("draw_count", 1, max(len(pool), 1))
     number("per_objective", 1, 50)
-    if settings.get("review", "after_attempt") not in REVIEW_POLICIES:
+    if settings.get("grading_method", QUIZ_DEFAULTS["grading_method"]) not in tuple(GradingMethod):
+        raise QuizContentError(f"{where}: {key}.grading_method must be one of {', '.join(GradingMethod)}")
+    if settings.get("review", QUIZ_DEFAULTS["review_policy"]) not in REVIEW_POLICIES:
         raise QuizContentError(f"{where}: {key}.review must be one of {', '.join(REVIEW_POLICIES)}")
     plan = _plan(settings, objectives, where, key)
     short = shortfalls(plan, pool)
@@ -210,18 +215,22 @@ def seed_quizzes(root: Path = CONTENT_ROOT) -> int:
     return touched
 
 
-def _apply_settings(quiz: Quiz, s: dict, default_title: str, default_review: str = "after_attempt") -> None:
-    quiz.title = s.get("title") or default_title
-    quiz.pass_mark = s.get("pass_mark", 80)
-    quiz.attempts_allowed = s.get("attempts_allowed")
-    quiz.grading_method = s.get("grading_method", "highest")
-    quiz.time_limit_minutes = s.get("time_limit_minutes")
-    quiz.shuffle_questions = bool(s.get("shuffle", True))
-    quiz.shuffle_choices = bool(s.get("shuffle", True))
-    quiz.draw_count = s.get("draw_count")
-    quiz.per_objective = s.get("per_objective")
-    quiz.blueprint = {str(k): v for k, v in s["blueprint"].items()} if s.get("blueprint") else None
-    quiz.review_policy = s.get("review", default_review)
+def _apply_settings(quiz: Quiz, s: dict, default_title: str,
+                    default_review: str = QUIZ_DEFAULTS["review_policy"]) -> None:
+    """The settings written in the content files, the quiz defaults where they are silent (audited)."""
+    save_quiz_settings(quiz, {
+        "title": s.get("title") or default_title,
+        "pass_mark": s.get("pass_mark", QUIZ_DEFAULTS["pass_mark"]),
+        "attempts_allowed": s.get("attempts_allowed", QUIZ_DEFAULTS["attempts_allowed"]),
+        "grading_method": s.get("grading_method", QUIZ_DEFAULTS["grading_method"]),
+        "time_limit_minutes": s.get("time_limit_minutes", QUIZ_DEFAULTS["time_limit_minutes"]),
+        "shuffle_questions": bool(s.get("shuffle", QUIZ_DEFAULTS["shuffle_questions"])),
+        "shuffle_choices": bool(s.get("shuffle", QUIZ_DEFAULTS["shuffle_choices"])),
+        "draw_count": s.get("draw_count", QUIZ_DEFAULTS["draw_count"]),
+        "per_objective": s.get("per_objective", QUIZ_DEFAULTS["per_objective"]),
+        "blueprint": {str(k): v for k, v in s["blueprint"].items()} if s.get("blueprint") else None,
+        "review_policy": s.get("review", default_review),
+    })
 
 
 def _apply(plan: ModuleQuiz) -> int:
@@ -231,15 +240,15 @@ def _apply(plan: ModuleQuiz) -> int:
     if module is None:
         raise QuizContentError(f"module {plan.course_slug}/{plan.module_slug} is not loaded")
     quiz = db.session.scalar(select(Quiz).where(Quiz.module_id == module.id)) or Quiz(module_id=module.id)
-    _apply_settings(quiz, plan.settings, f"{module.title} quiz")
-    db.session.add(quiz)
     existing = {q.title: q for q in db.session.scalars(select(Question).where(Question.module_id == module.id))}
     for spec, chart in plan.hotspots:
         resolve_chart(module.course_id, spec, chart)
-    touched = upsert_hotspots(module, list(plan.questions) + [spec for spec, _ in plan.hotspots], existing)
+    touched, added = upsert_questions(module, list(plan.questions) + [spec for spec, _ in plan.hotspots], existing)
     for leftover in existing.values():
-        leftover.retired = True
+        set_question_retired(leftover, True)
     db.session.flush()
+    record_import(module.id, "curriculum", added)
+    _apply_settings(quiz, plan.settings, f"{module.title} quiz")  # after the pool: its draw is checked
     return touched
 
 
@@ -248,5 +257,4 @@ def _apply_final(plan: FinalExamPlan) -> None:
     if course is None:
         raise QuizContentError(f"course {plan.course_slug} is not loaded")
     quiz = db.session.scalar(select(Quiz).where(Quiz.course_id == course.id)) or Quiz(course_id=course.id)
-    _apply_settings(quiz, plan.settings, f"{course.title}: final examination", "once_passed")
-    db.session.add(quiz)
+    _apply_settings(quiz, plan.settings, f"{course.title}: final examination", ReviewPolicy.ONCE_PASSED.value)

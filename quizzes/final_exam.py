@@ -18,7 +18,8 @@ from sqlalchemy.orm import load_only
 from modules.models import Course, Module, objective_pairs
 from quizzes.forms import QuizSettingsForm
 from quizzes.models import Attempt, Quiz
-from quizzes.progress import summarize
+from quizzes.options import QUIZ_DEFAULTS, ReviewPolicy
+from quizzes.results import summarize
 from quizzes.settings import blueprint_text
 from training.auth.decorators import role_required
 from training.extensions import db
@@ -32,9 +33,9 @@ def final_exam_for(course_id: int) -> Quiz | None:
 
 
 def new_final_exam(course: Course) -> Quiz:
-    return Quiz(course_id=course.id, title=f"{course.title}: final examination", pass_mark=80,
-                grading_method="highest", shuffle_questions=True, shuffle_choices=True,
-                review_policy="once_passed")
+    """A final examination nobody has configured yet: the quiz defaults, answers shown once passed."""
+    return Quiz(course_id=course.id, title=f"{course.title}: final examination",
+                **{**QUIZ_DEFAULTS, "review_policy": ReviewPolicy.ONCE_PASSED.value})
 
 
 @bp.route("/courses/<int:course_id>/final", methods=["GET", "POST"])

@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from quizzes.options import GradingMethod, ReviewPolicy, choices
 from training.auth.forms import MultiCheckboxField
 from training.forms import BoundedIntegerField
 from training.validators import finite_number
@@ -41,7 +42,7 @@ class QuizSettingsForm(FlaskForm):
         description="Leave empty for unlimited attempts.",
     )
     grading_method = SelectField(
-        "Grade", choices=[("highest", "Highest attempt"), ("last", "Last attempt")]
+        "Grade", choices=choices(GradingMethod)
     )
     time_limit_minutes = BoundedIntegerField(
         "Time limit (minutes)", validators=[Optional(), NumberRange(min=1, max=600)],
@@ -64,7 +65,7 @@ class QuizSettingsForm(FlaskForm):
     )
     review_policy = SelectField(
         "Show correct answers",
-        choices=[("after_attempt", "After each attempt"), ("once_passed", "Once passed"), ("never", "Never")],
+        choices=choices(ReviewPolicy),
     )
     submit = SubmitField("Save settings")
 

@@ -18,9 +18,9 @@ from modules.media.models import MediaAsset
 from modules.models import Module, objective_pairs
 from quizzes.forms import GiftUploadForm
 from quizzes.hotspot_json import MAX_FILE_BYTES, question_from_json, question_to_json, read_hotspot_items
-from quizzes.models import Question, Quiz
+from quizzes.models import Quiz
 from quizzes.question_form import TYPE_LABELS
-from quizzes.questions import QuestionError, add_question, apply_spec, check_spec, pool_questions, sync_media_uses
+from quizzes.questions import QuestionError, add_question, check_spec, pool_questions, record_import
 from quizzes.spec import QuestionSpec
 from training.auth.decorators import role_required
 from training.extensions import db
@@ -101,6 +101,7 @@ def import_json(module_id: int):
         except UnicodeDecodeError as err:
             raise HotspotImportError("the file is not UTF-8 text") from err
         added = [add_question(module.id, spec) for spec in read_hotspot_specs(module, text, current_user)]
+        record_import(module.id, "hotspot-json", added)
     except (HotspotImportError, QuestionError) as err:
         db.session.rollback()
         flash(f"Nothing was imported: {err}.", "danger")
@@ -112,18 +113,3 @@ def import_json(module_id: int):
     db.session.commit()
     flash(f"Imported {len(added)} hotspot questions.", "success")
     return redirect(url_for("quiz_authoring.pool", module_id=module.id), 303)
-
-
-def upsert_hotspots(module: Module, specs: list[QuestionSpec], existing: dict[str, Question]) -> int:
-    """Content loading: update questions matched by title, add the others; returns how many changed."""
-    touched = 0
-    for spec in specs:
-        question = existing.pop(spec.title, None)
-        if question is None:
-            add_question(module.id, spec)
-            touched += 1
-        else:
-            question.retired = False
-            touched += apply_spec(question, spec)
-            sync_media_uses(question)
-    return touched

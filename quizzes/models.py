@@ -7,17 +7,11 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from quizzes.spec import QuestionSpec
-from training.database import utcnow
+from modules.models import Module
+from quizzes.options import QUIZ_DEFAULTS, GradingMethod, ReviewPolicy
+from quizzes.spec import QuestionSpec, QuestionType
+from training.database import enum_check, utcnow
 from training.extensions import db
-
-QUESTION_TYPES = ("single", "multiple", "truefalse", "numeric", "short", "matching", "hotspot")
-GRADING_METHODS = ("highest", "last")
-REVIEW_POLICIES = ("after_attempt", "once_passed", "never")
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 class Question(db.Model):
@@ -25,7 +19,7 @@ class Question(db.Model):
 
     __tablename__ = "questions"
     __table_args__ = (
-        CheckConstraint(_in("qtype", QUESTION_TYPES), name="qtype_known"),
+        enum_check("qtype", QuestionType, name="qtype_known"),
         CheckConstraint("points > 0", name="points_positive"),
     )
 
@@ -48,6 +42,9 @@ class Question(db.Model):
     retired: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    #: one way: the content layer below does not know about question pools
+    module: Mapped[Module] = relationship()
 
     def spec(self) -> QuestionSpec:
         spec = QuestionSpec.from_stored(
@@ -73,8 +70,8 @@ class Quiz(db.Model):
         CheckConstraint("draw_count IS NULL OR draw_count > 0", name="draw_count_positive"),
         CheckConstraint("per_objective IS NULL OR per_objective > 0", name="per_objective_positive"),
         CheckConstraint("(module_id IS NULL) <> (course_id IS NULL)", name="module_or_course"),
-        CheckConstraint(_in("grading_method", GRADING_METHODS), name="grading_method_known"),
-        CheckConstraint(_in("review_policy", REVIEW_POLICIES), name="review_policy_known"),
+        enum_check("grading_method", GradingMethod, name="grading_method_known"),
+        enum_check("review_policy", ReviewPolicy, name="review_policy_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,20 +81,20 @@ class Quiz(db.Model):
     #: set on a course's final examination (and then ``module_id`` is None)
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), unique=True)
     title: Mapped[str] = mapped_column(String(200))
-    pass_mark: Mapped[int] = mapped_column(default=80)
+    pass_mark: Mapped[int] = mapped_column(default=QUIZ_DEFAULTS["pass_mark"])
     #: None means unlimited
     attempts_allowed: Mapped[int | None]
-    grading_method: Mapped[str] = mapped_column(String(20), default="highest")
+    grading_method: Mapped[str] = mapped_column(String(20), default=QUIZ_DEFAULTS["grading_method"])
     time_limit_minutes: Mapped[int | None]
-    shuffle_questions: Mapped[bool] = mapped_column(default=True)
-    shuffle_choices: Mapped[bool] = mapped_column(default=True)
+    shuffle_questions: Mapped[bool] = mapped_column(default=QUIZ_DEFAULTS["shuffle_questions"])
+    shuffle_choices: Mapped[bool] = mapped_column(default=QUIZ_DEFAULTS["shuffle_choices"])
     #: questions drawn at random from the pool per attempt; None means the whole pool
     draw_count: Mapped[int | None]
     #: questions drawn for every objective, so each attempt covers all of them
     per_objective: Mapped[int | None]
     #: {"objective key": count}; keys are objective ids, or "module-slug:objective-id" in a final exam
     blueprint: Mapped[dict | None] = mapped_column(JSON)
-    review_policy: Mapped[str] = mapped_column(String(20), default="after_attempt")
+    review_policy: Mapped[str] = mapped_column(String(20), default=QUIZ_DEFAULTS["review_policy"])
 
     module = relationship("Module")
     course = relationship("Course")

@@ -12,18 +12,18 @@ from quizzes.gift import GiftError, parse_gift
 from quizzes.gift_export import export_gift_report
 from quizzes.hotspot import hotspot_problem
 from quizzes.models import Question
+from quizzes.services import set_question_retired
 from quizzes.spec import PromptFormat, QuestionSpec, QuestionType
+from training.audit import record_event
+from training.audit.changes import record_changes, snapshot
+from training.errors import RuleViolation
 from training.extensions import db
 
 MAX_GIFT_BYTES = 1024 * 1024
 
 
-class QuestionError(ValueError):
+class QuestionError(RuleViolation):
     """The question breaks a rule; ``field`` names the form field concerned."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def render_prompt(spec: QuestionSpec) -> str:
@@ -72,25 +72,38 @@ def check_spec(spec: QuestionSpec) -> None:
             raise QuestionError("A matching question needs at least three pairs.", "pairs")
 
 
+#: the stored fields of a question that an edit can change, in the audit's diff order
+QUESTION_FIELDS = ("qtype", "title", "prompt", "prompt_format", "points", "general_feedback", "data")
+
+
 def apply_spec(question: Question, spec: QuestionSpec) -> bool:
-    """Copy ``spec`` onto ``question``; bump its version when anything graded changed."""
+    """Copy ``spec`` onto ``question``; bump its version when anything graded changed.
+
+    Objectives are not graded, so a change of objectives alone keeps the version. An edit of a
+    stored question is audited with the old and new value of each changed field. Returns whether
+    anything changed.
+    """
     check_spec(spec)
-    objectives_changed = list(question.objectives or []) != list(spec.objectives)
-    question.objectives = list(spec.objectives)  # not graded: no new version
     values = {
         "qtype": spec.qtype.value, "title": spec.title.strip()[:200], "prompt": spec.prompt,
         "prompt_format": spec.prompt_format.value, "points": float(spec.points),
         "general_feedback": spec.general_feedback, "data": spec.answer_data(),
     }
-    changed = any(getattr(question, key) != value for key, value in values.items())
-    if not changed:
-        return objectives_changed
-    for key, value in values.items():
-        setattr(question, key, value)
-    question.prompt_html = render_prompt(spec)
-    if question.id is not None:
-        question.version = (question.version or 1) + 1
-    return True
+    audited = (*QUESTION_FIELDS, "objectives")
+    before = snapshot(question, audited)
+    question.objectives = list(spec.objectives)
+    graded_change = any(getattr(question, key) != value for key, value in values.items())
+    if graded_change:
+        for key, value in values.items():
+            setattr(question, key, value)
+        question.prompt_html = render_prompt(spec)
+        if question.id is not None:
+            question.version = (question.version or 1) + 1
+    if question.id is None:
+        return True
+    changes = record_changes("question.edited", f"question:{question.id}", before, snapshot(question, audited),
+                             module_id=question.module_id, version=question.version)
+    return bool(changes)
 
 
 def add_question(module_id: int, spec: QuestionSpec) -> Question:
@@ -109,6 +122,22 @@ def sync_media_uses(question: Question) -> None:
     if question.qtype == QuestionType.HOTSPOT and (image := (question.data or {}).get("image")):
         hashes.add(image.split(".")[0])
     set_question_uses(question.id, list(assets_by_hash(course_id, hashes).values()))
+
+
+def save_question(question: Question, spec: QuestionSpec) -> bool:
+    """An author's save: a new question joins its pool (audited), a stored one is edited.
+
+    Either way the library images it shows are recorded as in use.
+    """
+    is_new = question.id is None
+    changed = apply_spec(question, spec)
+    if is_new:
+        db.session.add(question)
+        db.session.flush()
+        record_changes("question.created", f"question:{question.id}", {},
+                       snapshot(question, (*QUESTION_FIELDS, "objectives")), module_id=question.module_id)
+    sync_media_uses(question)
+    return changed
 
 
 def pool_questions(module_id: int, include_retired: bool = False) -> list[Question]:
@@ -144,7 +173,17 @@ def import_gift(module_id: int, text: str) -> list[Question]:
             check_spec(spec)
         except QuestionError as err:
             raise GiftError(spec.source_line or 1, str(err)) from err
-    return [add_question(module_id, spec) for spec in specs]
+    added = [add_question(module_id, spec) for spec in specs]
+    record_import(module_id, "gift", added)
+    return added
+
+
+def record_import(module_id: int, source: str, added: list[Question]) -> None:
+    """One audit entry for questions added together (a GIFT or hotspot file, the curriculum)."""
+    if added:
+        record_event("questions.imported", f"module:{module_id}",
+                     {"format": source, "count": len(added), "question_ids": [q.id for q in added],
+                      "titles": [q.title for q in added]})
 
 
 def check_objective_tags(spec: QuestionSpec, known: set[str]) -> None:
@@ -165,3 +204,23 @@ def export_pool(module_id: int) -> tuple[str, list[str]]:
                 "export them as hotspot JSON instead:\n" + "".join(f"//   {t}\n" for t in titles) + "\n")
         text = note + text
     return text, titles
+
+
+def upsert_questions(module: Module, specs: list[QuestionSpec],
+                     existing: dict[str, Question]) -> tuple[int, list[Question]]:
+    """Content loading: update questions matched by title (restoring retired ones), add the others.
+
+    Returns how many changed and the added questions. Edits and restores are audited one by one;
+    the caller records the additions as one import.
+    """
+    touched, added = 0, []
+    for spec in specs:
+        question = existing.pop(spec.title, None)
+        if question is None:
+            added.append(add_question(module.id, spec))
+            touched += 1
+        else:
+            set_question_retired(question, False)
+            touched += apply_spec(question, spec)
+            sync_media_uses(question)
+    return touched, added

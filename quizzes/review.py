@@ -17,7 +17,7 @@ from modules.models import Course, Lesson, Module
 from quizzes.grading import _best_numeric, _best_short, format_number
 from quizzes.hotspot import hotspot_review, hotspot_summary
 from quizzes.models import Attempt, Question, Quiz
-from quizzes.progress import QuizResult
+from quizzes.results import QuizResult
 from quizzes.spec import QuestionSpec, QuestionType
 from training.extensions import db
 

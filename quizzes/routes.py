@@ -24,10 +24,11 @@ from quizzes.attempts import (
     save_answers,
     start_attempt,
     submit_attempt,
+    time_ran_out,
 )
 from quizzes.forms import AttemptForm
 from quizzes.models import Attempt
-from quizzes.progress import quiz_results
+from quizzes.results import quiz_results
 from quizzes.review import attempts_left, course_outline, quiz_module, retry_step, review_items, revision_lessons
 from quizzes.views import answer_summary, attempt_questions
 from training.auth.decorators import role_required
@@ -48,8 +49,7 @@ def quiz(quiz_id: int):
         return locked_page(err)
     quiz, course = access.quiz, access.course
     pending = open_attempt(quiz, current_user.id)
-    if pending is not None and close_if_expired(pending):
-        db.session.commit()
+    expired_id = pending.id if pending is not None and time_ran_out(pending) else None
     attempts = db.session.scalars(
         select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == current_user.id)
         .order_by(Attempt.number)
@@ -57,7 +57,7 @@ def quiz(quiz_id: int):
     result = quiz_results(current_user.id, [quiz])[quiz.id]
     accommodation = accommodation_for(current_user.id)
     return render_template("quizzes/quiz.html", quiz=quiz, course=course, attempts=attempts,
-                           result=result, form=ActionForm(), accommodation=accommodation,
+                           result=result, form=ActionForm(), expired_id=expired_id, accommodation=accommodation,
                            your_minutes=allowed_minutes(quiz, current_user.id,
                                                         accommodation.multiplier if accommodation else 1.0))
 
@@ -85,9 +85,7 @@ def start(quiz_id: int):
 @role_required("trainee")
 def attempt(attempt_id: int):
     attempt = require_own_attempt(load_attempt(attempt_id), current_user)
-    if close_if_expired(attempt):
-        db.session.commit()
-    if not attempt.is_open:
+    if not accepts_answers(attempt):  # submitted, or its time ran out (closed by the next POST)
         return redirect(url_for("quizzes.result", attempt_id=attempt.id))
     return render_template("quizzes/take.html", attempt=attempt, quiz=attempt.quiz,
                            questions=attempt_questions(attempt), form=AttemptForm(), errors={})
@@ -147,9 +145,7 @@ def _submit(attempt: Attempt):
 def summary(attempt_id: int):
     """The last step before submission: which questions are answered and which are not."""
     attempt = require_own_attempt(load_attempt(attempt_id), current_user)
-    if close_if_expired(attempt):
-        db.session.commit()
-    if not attempt.is_open:
+    if not accepts_answers(attempt):  # submitted, or its time ran out (closed by the next POST)
         return redirect(url_for("quizzes.result", attempt_id=attempt.id))
     rows = answer_summary(attempt)
     return render_template("quizzes/summary.html", attempt=attempt, quiz=attempt.quiz, rows=rows,
@@ -174,8 +170,9 @@ def submit(attempt_id: int):
 @role_required("trainee")
 def result(attempt_id: int):
     attempt = require_own_attempt(load_attempt(attempt_id), current_user)
-    if close_if_expired(attempt):
-        db.session.commit()
+    if time_ran_out(attempt):
+        return render_template("quizzes/time_up.html", attempt=attempt, quiz=attempt.quiz,
+                               form=AttemptForm())
     if attempt.is_open:
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
     summary = quiz_results(current_user.id, [attempt.quiz])[attempt.quiz_id]

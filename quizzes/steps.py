@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
 from quizzes.models import Attempt, Quiz
-from quizzes.progress import attempt_seconds, summarize
+from quizzes.results import attempt_seconds, summarize
 from training.extensions import db
 from training.steps import Gate, StepKind, StepState, Target
 

@@ -7,6 +7,7 @@ starts from empty tables. TEST_DATABASE_URL selects PostgreSQL; SQLite is the de
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -33,7 +34,10 @@ pytest_plugins = ["tests.smtp_server", "tests.worker_process", "tests.redis_serv
 
 
 def pytest_collection_modifyitems(config, items):
-    """Run the browser tests last: they are the slowest and share one browser."""
+    """Mark the browser tests ``e2e`` (so ``-m "not e2e"`` leaves them out) and run them last."""
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
     items.sort(key=lambda item: "/e2e/" in str(item.fspath))
 
 
@@ -103,6 +107,30 @@ def csrf_app(app):
     """The app with CSRF protection on, as in production."""
     app.config["WTF_CSRF_ENABLED"] = True
     return app
+
+
+class BrowserFormClient(FreshContextClient):
+    """Posts forms as a browser does: CSRF on, the token read from the form's page first.
+
+    ``post(url, data, page=...)`` reads the token from ``page`` (default: ``url`` itself);
+    ``token=False`` posts without one, to show the refusal.
+    """
+
+    def post(self, url, data=None, *, page: str | None = None, token: bool = True, **kwargs):
+        data = dict(data or {})
+        if token:
+            html = self.get(page or url).get_data(as_text=True)
+            match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+            assert match, f"no CSRF token on {page or url}"
+            data["csrf_token"] = match.group(1)
+        return super().post(url, data=data, **kwargs)
+
+
+@pytest.fixture
+def form_client(csrf_app):
+    """A client for the tests that are about forms: CSRF protection is on, as in production."""
+    csrf_app.test_client_class = BrowserFormClient
+    return csrf_app.test_client()
 
 
 @pytest.fixture

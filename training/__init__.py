@@ -143,7 +143,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_jobs(app: Flask) -> None:
-    """Scheduled work, run by `flask jobs worker` (see training/notifications/jobs.py)."""
+    """Scheduled work, run by `flask jobs worker` (see training/notifications/jobs.py), so no page read has to do it.
+
+    The runner commits each job's work after it returns (``run_job``).
+    """
     from datetime import timedelta
 
     from quizzes.attempts import close_expired_attempts

@@ -1,12 +1,13 @@
-"""Database helpers shared by every feature: time, SQLite tuning."""
+"""Database helpers shared by every feature: time, vocabulary constraints, SQLite tuning."""
 
 from __future__ import annotations
 
 import contextlib
 from datetime import UTC, datetime
+from enum import StrEnum
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import CheckConstraint, event
 
 from training.extensions import db
 
@@ -18,6 +19,18 @@ def utcnow() -> datetime:
 
 #: requests that may write; their transactions take SQLite's write lock when they begin
 WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def enum_check(column: str, vocabulary: type[StrEnum], name: str, *, nullable: bool = False) -> CheckConstraint:
+    """A CHECK constraint allowing exactly the members of ``vocabulary``.
+
+    The enum is the one list of allowed values: adding a member changes the constraint text,
+    which the migrations test then asks to be carried into a migration.
+    """
+    condition = f"{column} IN (" + ", ".join(f"'{member.value}'" for member in vocabulary) + ")"
+    if nullable:
+        condition = f"{column} IS NULL OR {condition}"
+    return CheckConstraint(condition, name=name)
 
 
 def configure_database(app: Flask) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SubmitField
+from wtforms import FieldList, IntegerField, SubmitField
 from wtforms.validators import StopValidation
+
+from training.errors import RuleViolation
 
 
 class ActionForm(FlaskForm):
@@ -38,3 +40,15 @@ class BoundedIntegerField(IntegerField):
         if self._too_long:
             raise StopValidation(f"Enter a whole number of at most {self.MAX_DIGITS} digits.")
         super().pre_validate(form)
+
+
+def show_error(form: FlaskForm, err: RuleViolation, default: str | None = None) -> None:
+    """Put a service's refusal next to the field it names (or ``default``), else above the form.
+
+    A list of sub-forms shows its errors per entry, so a message about the whole list goes on top.
+    """
+    field = getattr(form, err.field or default or "", None)
+    if field is None or isinstance(field, FieldList):
+        form.form_errors.append(str(err))
+    else:
+        field.errors = [*field.errors, str(err)]

@@ -34,7 +34,7 @@ def ensure_demo_accounts() -> list[tuple[User, str]]:
         if user is None:
             user = create_user(
                 email=email, name=name, password=password, roles=roles, profession=profession,
-                license_number=license_number, license_state=state,
+                license_number=license_number, license_state=state, via="seed-demo",
             )
         elif not roles <= user.roles:
             set_roles(user, user.roles | roles)

@@ -3,8 +3,8 @@ and a certificate already issued to that trainee."""
 
 import pytest
 
+from tests.factories import certificates_of, finish_online, sign_off
 from tests.progress.conftest import course, instructor, signing_key_file, trainee
-from tests.progress.factories import certificates_of, finish_online, sign_off
 
 __all__ = ["certificate", "course", "instructor", "signing_key_file", "trainee"]
 

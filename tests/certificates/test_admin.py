@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.progress.factories import certificates_of
+from tests.factories import certificates_of
 from training.audit.models import AuditEntry
 from training.certificates import services
 from training.certificates.documents import integrity

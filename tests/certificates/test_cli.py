@@ -5,7 +5,7 @@ from __future__ import annotations
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import update
 
-from tests.progress.factories import (
+from tests.factories import (
     add_attempt,
     certificates_of,
     complete_lessons,

@@ -12,12 +12,13 @@ import threading
 
 import pytest
 
-from tests.practical.factories import attend_and_assess, ensure_rubric
-from tests.progress.factories import (
+from tests.factories import (
     add_attempt,
+    attend_and_assess,
     certificates_of,
     complete_lessons,
     enrol,
+    ensure_rubric,
     lessons_of,
     make_course,
     pass_quizzes,
@@ -28,6 +29,8 @@ from training.extensions import db
 from training.practical.models import Assessment
 
 ROUNDS = 4
+
+pytestmark = pytest.mark.postgres
 
 
 def race(app, login, posts) -> list[int]:

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.progress.factories import certificates_of, sign_off
+from tests.factories import certificates_of, sign_off
 from training.audit.models import AuditEntry
 from training.certificates import corrections, services
 from training.certificates.models import CertificateStatus

@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from tests.progress.factories import certificates_of, enrol, finish_online, make_course, sign_off
+from tests.factories import certificates_of, enrol, finish_online, make_course, sign_off
 from tests.smtp_server import text_of
 from training.certificates.documents import integrity
 from training.certificates.expiry import Expiring, add_months, expiry_date, reminders_due

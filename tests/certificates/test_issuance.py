@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from modules.models import Enrolment, Lesson
 from quizzes.models import Attempt, Question, Response
 from quizzes.regrade import regrade_question
-from tests.progress.factories import (
+from tests.factories import (
     add_attempt,
     certificates_of,
     complete_lessons,

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from modules.models import LessonCompletion
 from modules.seat_time import record_heartbeat
-from tests.progress.factories import (
+from tests.factories import (
     certificates_of,
     complete_lessons,
     enrol,

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import io
-import statistics
 import subprocess
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -192,19 +190,6 @@ def test_qr_runs_reproduce_the_qr_matrix():
         for c in range(start, start + length):
             grid[row][c] = 1
     assert grid == [[int(bool(v)) for v in row] for row in qr.matrix]
-
-
-def test_render_time_is_reported():
-    """Informational only (run with -s to see it); no assertion on speed."""
-    for name, label in (("Jane O'Brien", "core fonts"), ("Łukasz Wiśniewski", "TrueType")):
-        snap = make_snapshot(name)
-        render_certificate_pdf(snap, URL)  # warm-up
-        times = []
-        for _ in range(20):
-            start = time.perf_counter()
-            render_certificate_pdf(snap, URL)
-            times.append(time.perf_counter() - start)
-        print(f"certificate PDF ({label}): median {statistics.median(times) * 1000:.1f} ms")
 
 
 def test_attachment_is_embedded_uncompressed_and_deterministic():

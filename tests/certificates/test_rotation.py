@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.certificates import independent_verifier as independent
-from tests.progress.factories import certificates_of, enrol, finish_online, sign_off
+from tests.factories import certificates_of, enrol, finish_online, sign_off
 from training.audit.models import AuditEntry
 from training.certificates.documents import integrity
 from training.certificates.keys import signing_key

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.progress.factories import certificates_of, enrol, finish_online, make_course, sign_off
+from tests.factories import certificates_of, enrol, finish_online, make_course, sign_off
 from training.certificates import corrections, services
 from training.certificates.models import Certificate, CertificateStatus
 from training.database import utcnow

@@ -28,7 +28,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from config import TestingConfig
-from tests.progress.factories import enrol, make_course
+from tests.factories import enrol, make_course
 from tests.smtp_server import free_port
 from training import create_app
 from training.audit.services import verify_stored_chain

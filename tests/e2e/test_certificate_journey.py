@@ -61,7 +61,7 @@ def running_lab(db, slug: str, trainee_email: str, instructor_email: str) -> tup
 
     from sqlalchemy import select
 
-    from tests.practical.factories import ensure_rubric
+    from tests.factories import ensure_rubric
     from training.practical.models import Seat, Workshop
 
     course = db.session.scalar(select(Course).where(Course.slug == slug))

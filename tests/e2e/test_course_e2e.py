@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from modules.models import Enrolment
 from tests.conftest import _PASSWORD_HASH, PASSWORD
-from tests.modules.builders import build_course, lessons_of
+from tests.factories import build_course, lessons_in
 from training.auth.models import User, UserRole
 
 
@@ -37,7 +37,7 @@ def log_in(page, email: str) -> None:
 def test_trainee_enrols_and_reads_the_course_in_order(page, live_db):
     course = build_course((2, 1), title=f"Needling Basics {uuid4().hex[:6]}")
     slug, title = course.slug, course.title
-    first, second, locked = (f"/courses/{slug}/lessons/{x.id}" for x in lessons_of(course.id))
+    first, second, locked = (f"/courses/{slug}/lessons/{x.id}" for x in lessons_in(course.id))
     log_in(page, live_user(live_db, "trainee", "Tara Trainee"))
 
     page.get_by_role("link", name="Courses").first.click()
@@ -82,7 +82,7 @@ def test_trainee_enrols_and_reads_the_course_in_order(page, live_db):
 def test_instructor_edits_with_preview_publishes_and_trainee_sees_the_new_version(page, live_db):
     course = build_course((1,), published=False, title=f"Draft Course {uuid4().hex[:6]}")
     title = course.title
-    [lesson] = lessons_of(course.id)
+    [lesson] = lessons_in(course.id)
     lesson_url, edit_url = f"/courses/{course.slug}/lessons/{lesson.id}", f"/author/lessons/{lesson.id}"
     trainee = live_user(live_db, "trainee", "Tom Trainee")
     trainee_id = live_db.session.query(User.id).filter_by(email=trainee).scalar()

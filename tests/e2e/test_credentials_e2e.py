@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests.certificates.forgery import rewrite_printed_text
 from tests.conftest import _PASSWORD_HASH
-from tests.progress.factories import certificates_of, enrol, finish_online, make_course, sign_off
+from tests.factories import certificates_of, enrol, finish_online, make_course, sign_off
 from training.auth.models import User, UserRole
 from training.certificates.documents import certificate_pdf
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from modules.models import Enrolment, LessonCompletion, LessonTime
 from tests.e2e.test_course_e2e import live_user, log_in
-from tests.modules.builders import build_course, lessons_of
+from tests.factories import build_course, lessons_in
 from training.auth.models import User
 
 
@@ -29,7 +29,7 @@ def test_time_accrues_and_the_button_enables(page, live_db, quick_heartbeat):
     # 1-minute lessons under a 10% rule: 6 seconds of active reading each
     course = build_course((2,), minutes=1, seat_time_percent=10,
                           title=f"Short Read {uuid4().hex[:6]}")
-    first, second = lessons_of(course.id)
+    first, second = lessons_in(course.id)
     email = live_user(live_db, "trainee", "Tess Reader")
     user_id = live_db.session.scalar(select(User.id).where(User.email == email))
     live_db.session.add(Enrolment(user_id=user_id, course_id=course.id))

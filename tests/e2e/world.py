@@ -23,8 +23,7 @@ from quizzes.attempts import save_answers, start_attempt, submit_attempt
 from quizzes.content_loader import seed_quizzes
 from quizzes.models import Question, Quiz
 from tests.conftest import _PASSWORD_HASH
-from tests.practical.factories import make_workshop
-from tests.progress.factories import finish_online, make_course, sign_off
+from tests.factories import finish_online, make_course, make_workshop, sign_off
 from training.auth.models import User, UserRole
 from training.certificates.models import Certificate
 from training.practical.attendance import session_days

@@ -46,7 +46,7 @@ def test_absurd_page_numbers_show_a_page(staff_client, url, page):
 
 @pytest.fixture
 def world_course(db):
-    from tests.modules.builders import build_course
+    from tests.factories import build_course
 
     course = build_course((1,), published=False)
     module = db.session.scalar(db.select(Module).where(Module.course_id == course.id))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from modules.approval_services import ApprovalValues, save_approval
 from modules.approvals import CourseApproval
-from tests.progress.factories import certificates_of, enrol, finish_online, make_course, sign_off
+from tests.factories import certificates_of, enrol, finish_online, make_course, sign_off
 from training.audit.models import AuditEntry
 from training.certificates.documents import certificate_pdf, integrity
 from training.certificates.record import extract_record
@@ -39,7 +39,7 @@ def test_staff_add_and_correct_an_approval_audited(client, login, make_user, cou
     entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action.like("course.approval%"))
                                  .order_by(AuditEntry.seq)).all()
     assert [e.action for e in entries] == ["course.approval_added", "course.approval_saved"]
-    assert entries[1].details["changes"] == {"valid_to": [None, "2027-12-31"]}
+    assert entries[1].details["changes"] == {"valid_to": {"old": None, "new": "2027-12-31"}}
     assert "20-778899" in client.get(f"/author/courses/{course.id}/approvals").get_data(as_text=True)
 
 

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.progress.factories import enrol, finish_online, make_course, sign_off
+from tests.factories import enrol, finish_online, make_course, sign_off
 from training.database import utcnow
 from training.extensions import db
 from training.jurisdictions.files import RULES_DIR, RuleFilesError

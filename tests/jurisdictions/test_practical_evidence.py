@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from tests.progress.factories import enrol, make_course
+from tests.factories import enrol, make_course
 from training.database import utcnow
 from training.extensions import db
 from training.jurisdictions.evidence import gather_evidence

@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from tests.modules.builders import build_course
+from tests.factories import build_course
 
 
 @pytest.fixture

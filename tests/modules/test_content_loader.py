@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from modules.cli import content_cli
 from modules.content_loader import ContentFileError, load_course_dir, seed_content
 from modules.models import Course, Lesson, LessonCompletion, LessonRevision, Module
-from tests.modules.builders import lessons_of, modules_of
+from tests.factories import lessons_in, modules_in
 from training.extensions import db
 
 COURSE_MD = """---
@@ -71,10 +71,10 @@ def test_load_creates_everything_in_order(app, tmp_path):
         Decimal("4.5"), True, ["Hand hygiene"])
     assert course.summary == "What the course covers." and course.published is False
     assert course.contact_hours == Decimal("1.2")  # 75 minutes, down to the tenth
-    assert [(m.slug, m.position, m.objectives, m.intro) for m in modules_of(course.id)] == [
+    assert [(m.slug, m.position, m.objectives, m.intro) for m in modules_in(course.id)] == [
         ("first", 1, ["Know first"], "Intro."), ("second", 2, ["Know second"], "Intro."),
     ]
-    lessons = lessons_of(course.id)
+    lessons = lessons_in(course.id)
     assert [(x.slug, x.position, x.minutes) for x in lessons] == [("a", 1, 25), ("b", 2, 25),
                                                                   ("c", 1, 25)]
     assert lessons[0].current_revision.author_name == "Course content files"
@@ -107,7 +107,7 @@ def test_an_edited_file_makes_exactly_one_new_revision(app, tmp_path):
     db.session.commit()
     assert (summary.revisions_created, summary.lessons_updated) == (1, 1)
     assert rows(LessonRevision) == 4
-    lesson = lessons_of(db.session.scalar(select(Course.id)))[1]
+    lesson = lessons_in(db.session.scalar(select(Course.id)))[1]
     assert (lesson.current_revision.number, lesson.current_revision.body) == (2, "New text.")
     assert db.session.scalar(select(Course.contact_hours)) == Decimal("1.5")  # 90 minutes
 
@@ -118,7 +118,7 @@ def test_what_left_the_files_is_unpublished_and_progress_is_kept(app, tmp_path, 
     db.session.commit()
     trainee = make_user("trainee")
     course_id = db.session.scalar(select(Course.id))
-    lesson_a = lessons_of(course_id)[0]
+    lesson_a = lessons_in(course_id)[0]
     db.session.add(LessonCompletion(user_id=trainee.id, lesson_id=lesson_a.id))
     db.session.commit()
 
@@ -130,10 +130,10 @@ def test_what_left_the_files_is_unpublished_and_progress_is_kept(app, tmp_path, 
     [summary] = seed_content(tmp_path)
     db.session.commit()
     assert sorted(summary.unpublished) == ["a", "second"]
-    lessons = lessons_of(course_id)
+    lessons = lessons_in(course_id)
     assert [(x.slug, x.position, x.published) for x in lessons] == [
         ("b", 1, True), ("a", 2, False), ("c", 1, True)]
-    assert [(m.slug, m.published) for m in modules_of(course_id)] == [("first", True),
+    assert [(m.slug, m.published) for m in modules_in(course_id)] == [("first", True),
                                                                      ("second", False)]
     assert rows(LessonCompletion) == 1 and rows(LessonRevision) == 3
     assert db.session.scalar(select(Course.contact_hours)) == Decimal("0.4")  # only b counts
@@ -203,7 +203,7 @@ def test_a_bad_edit_leaves_the_loaded_course_as_it_was(app, tmp_path):
         seed_content(tmp_path)
     db.session.rollback()
     assert rows(LessonRevision) == 3
-    assert lessons_of(db.session.scalar(select(Course.id)))[0].current_revision.body.startswith(
+    assert lessons_in(db.session.scalar(select(Course.id)))[0].current_revision.body.startswith(
         "Body of a.")
 
 

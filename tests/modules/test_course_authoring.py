@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from modules.models import Course, Lesson, LessonRevision
-from tests.modules.builders import build_course, lessons_of, modules_of
+from tests.factories import build_course, lessons_in, modules_in
 from training.audit.models import AuditEntry
 from training.extensions import db
 
@@ -88,7 +88,7 @@ def test_module_create_edit_and_slug_clash(client, login, instructor):
     form = {"title": "Needling the neck", "slug": "neck", "objectives": "Find C7\n\nAvoid the lung",
             "intro": "Careful.", "published": "y"}
     assert client.post(f"/author/courses/{course.id}/modules/new", data=form).status_code == 302
-    new = modules_of(course.id)[-1]
+    new = modules_in(course.id)[-1]
     assert (new.position, new.objectives) == (2, ["Find C7", "Avoid the lung"])
 
     response = client.post(f"/author/modules/{new.id}", data={**form, "slug": "module-1"})
@@ -133,7 +133,7 @@ def test_publish_needs_a_readable_lesson_and_is_audited(client, login, instructo
 
 def test_lesson_bad_input_is_refused_with_nothing_saved(client, login, instructor):
     course = build_course((1,))
-    module = modules_of(course.id)[0]
+    module = modules_in(course.id)[0]
     login(instructor)
     good = {"title": "Lesson two", "slug": "two", "minutes": "20", "body": "Text", "published": "y"}
     cases = [
@@ -150,7 +150,7 @@ def test_lesson_bad_input_is_refused_with_nothing_saved(client, login, instructo
         assert message in error_next_to(response.get_data(as_text=True), field), change
     assert (count(Lesson), count(LessonRevision)) == (1, 1)
 
-    [lesson] = lessons_of(course.id)
+    [lesson] = lessons_in(course.id)
     response = client.post(f"/author/lessons/{lesson.id}", data={**good, "slug": "lesson-1", "body": ""})
     assert response.status_code == 400
     assert count(LessonRevision) == 1
@@ -160,7 +160,7 @@ def test_lesson_bad_input_is_refused_with_nothing_saved(client, login, instructo
 
 def test_lesson_slug_clash_on_edit_leaves_the_lesson_unchanged(client, login, instructor):
     course = build_course((2,))
-    first, second = lessons_of(course.id)
+    first, second = lessons_in(course.id)
     login(instructor)
     data = {"title": "Renamed", "slug": first.slug, "minutes": "30", "body": "New", "published": "y"}
     response = client.post(f"/author/lessons/{second.id}", data=data)
@@ -174,7 +174,7 @@ def test_lesson_slug_clash_on_edit_leaves_the_lesson_unchanged(client, login, in
 def test_contact_hours_follow_lesson_minutes(client, login, instructor):
     course = build_course((2,), minutes=25)
     assert db.session.get(Course, course.id).contact_hours == Decimal("0.8")  # 50 min
-    first = lessons_of(course.id)[0]
+    first = lessons_in(course.id)[0]
     login(instructor)
     client.post(f"/author/lessons/{first.id}", data={
         "title": "Lesson 1.1", "slug": "lesson-1", "minutes": "94", "body": "Text of lesson 1.1.",

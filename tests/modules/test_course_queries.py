@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from modules.models import Enrolment
-from tests.modules.builders import build_course, complete, lessons_of
+from tests.factories import build_course, lessons_in, record_completions
 from training.extensions import db
 
 SMALL = {"lessons_per_module": (5, 5), "other_trainees": 0}  # 10 lessons
@@ -15,13 +15,13 @@ MOST_STATEMENTS = 11  # one read per step provider (the final examination and th
 def arrange(make_user, lessons_per_module, other_trainees):
     """An enrolled trainee who finished every module but the last, among other trainees."""
     course = build_course(lessons_per_module)
-    lessons = lessons_of(course.id)
+    lessons = lessons_in(course.id)
     last_module_id = lessons[-1].module_id
     done = [lesson for lesson in lessons if lesson.module_id != last_module_id]
     trainee = make_user("trainee")
     for user in [trainee] + [make_user("trainee") for _ in range(other_trainees)]:
         db.session.add(Enrolment(user_id=user.id, course_id=course.id))
-        complete(user.id, done)
+        record_completions(user.id, done)
     reading = lessons[-1]  # in the last module, unlocked by the completions
     return course, trainee, reading
 

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from modules.models import Course, Enrolment, LessonCompletion
 from modules.reading import load_course
-from modules.services import lesson_completed
-from tests.modules.builders import build_course, complete, lessons_of, modules_of
+from modules.signals import lesson_completed
+from tests.factories import build_course, lessons_in, modules_in, record_completions
 from training.extensions import db
 from training.progress.engine import course_progress
 from training.steps import Gate, StepKind, StepState, register_step_provider
@@ -39,7 +39,7 @@ def test_draft_course_lessons_are_invisible_to_trainees_but_not_to_instructors(
     client, login, trainee, instructor
 ):
     course = build_course(published=False)
-    first = lessons_of(course.id)[0]
+    first = lessons_in(course.id)[0]
     login(trainee)
     assert client.get(lesson_url(course, first)).status_code == 404
     assert client.post(f"/courses/{course.slug}/enrol").status_code == 404
@@ -51,7 +51,7 @@ def test_draft_course_lessons_are_invisible_to_trainees_but_not_to_instructors(
 
 def test_enrol_then_read_in_order(client, login, trainee):
     course = build_course((2, 1))
-    first, second, third = lessons_of(course.id)
+    first, second, third = lessons_in(course.id)
     login(trainee)
     page = client.get(f"/courses/{course.slug}").get_data(as_text=True)
     assert "Enrol" in page and "Course progress" not in page
@@ -93,7 +93,7 @@ def test_enrol_then_read_in_order(client, login, trainee):
 
 def test_locked_lesson_cannot_be_opened_or_completed_by_url(client, login, trainee):
     course = build_course((1, 1))
-    first, locked = lessons_of(course.id)
+    first, locked = lessons_in(course.id)
     login(trainee)
     client.post(f"/courses/{course.slug}/enrol")
     response = client.get(lesson_url(course, locked))
@@ -101,13 +101,13 @@ def test_locked_lesson_cannot_be_opened_or_completed_by_url(client, login, train
     assert "locked until you complete the previous module" in response.get_data(as_text=True)
     assert client.post(f"{lesson_url(course, locked)}/complete").status_code == 403
     assert completions(trainee.id) == 0
-    complete(trainee.id, [first])
+    record_completions(trainee.id, [first])
     assert client.get(lesson_url(course, locked)).status_code == 200
 
 
 def test_trainee_who_is_not_enrolled_cannot_read_or_complete_lessons(client, login, trainee):
     course = build_course((1,))
-    [lesson] = lessons_of(course.id)
+    [lesson] = lessons_in(course.id)
     login(trainee)
     response = client.get(lesson_url(course, lesson))
     assert response.status_code == 403
@@ -120,12 +120,12 @@ def test_lesson_of_another_course_is_not_found(client, login, trainee):
     course, other = build_course((1,)), build_course((1,))
     login(trainee)
     client.post(f"/courses/{course.slug}/enrol")
-    assert client.get(lesson_url(course, lessons_of(other.id)[0])).status_code == 404
+    assert client.get(lesson_url(course, lessons_in(other.id)[0])).status_code == 404
 
 
 def test_completing_sends_the_signal_once(client, login, trainee, app):
     course = build_course((2,))
-    first = lessons_of(course.id)[0]
+    first = lessons_in(course.id)[0]
     received = []
 
     def listener(sender, user):
@@ -145,14 +145,14 @@ def test_completing_sends_the_signal_once(client, login, trainee, app):
 
 def test_draft_module_and_lesson_are_hidden_and_do_not_block(client, login, trainee, instructor):
     course = build_course((1, 2, 1))
-    first, second_a, second_b, third = lessons_of(course.id)
-    module_2 = modules_of(course.id)[1]
+    first, second_a, second_b, third = lessons_in(course.id)
+    module_2 = modules_in(course.id)[1]
     second_b.published = False
     module_2_id = module_2.id
     db.session.commit()
     login(trainee)
     client.post(f"/courses/{course.slug}/enrol")
-    complete(trainee.id, [first, second_a])
+    record_completions(trainee.id, [first, second_a])
     page = client.get(f"/courses/{course.slug}").get_data(as_text=True)
     assert "Lesson 2.2" not in page
     assert client.get(lesson_url(course, second_b)).status_code == 404
@@ -192,12 +192,12 @@ class StandInQuiz:
 def test_extra_steps_from_other_layers_gate_the_next_module(app, client, login, trainee):
     """A provider's step: lessons alone do not unlock the next module."""
     course = build_course((1, 1))
-    first, second = lessons_of(course.id)
-    provider = StandInQuiz(modules_of(course.id)[0].id)
+    first, second = lessons_in(course.id)
+    provider = StandInQuiz(modules_in(course.id)[0].id)
     register_step_provider(app, provider)
     login(trainee)
     client.post(f"/courses/{course.slug}/enrol")
-    complete(trainee.id, [first])
+    record_completions(trainee.id, [first])
     page = client.get(f"/courses/{course.slug}").get_data(as_text=True)
     assert "Module 1 quiz" in page
     assert re.search(r'aria-label="Progress in Module 1" aria-valuenow="50"', page)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from modules.models import LessonRevision
-from tests.modules.builders import build_course, lessons_of
+from tests.factories import build_course, lessons_in
 from training.extensions import db
 
 
@@ -24,7 +24,7 @@ def revisions_of(lesson_id: int) -> list[LessonRevision]:
 
 def test_instructor_edit_is_what_the_trainee_reads_next(client, login, instructor, trainee):
     course = build_course((1,))
-    [lesson] = lessons_of(course.id)
+    [lesson] = lessons_in(course.id)
     login(trainee)
     client.post(f"/courses/{course.slug}/enrol")
     url = f"/courses/{course.slug}/lessons/{lesson.id}"
@@ -45,7 +45,7 @@ def test_instructor_edit_is_what_the_trainee_reads_next(client, login, instructo
 
 def test_revisions_record_who_and_when_and_keep_earlier_versions(client, login, make_user):
     course = build_course((1,))
-    [lesson] = lessons_of(course.id)
+    [lesson] = lessons_in(course.id)
     first_author = make_user("instructor", name="Ana Author")
     second_author = make_user("instructor", name="Ben Builder")
     login(first_author)
@@ -74,19 +74,19 @@ def test_saving_unchanged_text_makes_no_revision_even_with_browser_line_endings(
     client, login, instructor
 ):
     course = build_course((1,))
-    [lesson] = lessons_of(course.id)
+    [lesson] = lessons_in(course.id)
     login(instructor)
     client.post(f"/author/lessons/{lesson.id}", data=form(body="Line one\nLine two"))
     assert len(revisions_of(lesson.id)) == 2
     client.post(f"/author/lessons/{lesson.id}", data=form(body="Line one\r\nLine two", minutes="20"))
     revisions = revisions_of(lesson.id)
     assert len(revisions) == 2 and revisions[-1].body == "Line one\nLine two"
-    assert lessons_of(course.id)[0].minutes == 20
+    assert lessons_in(course.id)[0].minutes == 20
 
 
 def test_preview_renders_without_saving_even_when_the_form_is_unfinished(client, login, instructor):
     course = build_course((1,))
-    [lesson] = lessons_of(course.id)
+    [lesson] = lessons_in(course.id)
     login(instructor)
     response = client.post(f"/author/lessons/{lesson.id}", data=form(
         title="", body="::: warning\nMind the **lung**.\n:::\n\n<script>alert(1)</script>",
@@ -98,19 +98,19 @@ def test_preview_renders_without_saving_even_when_the_form_is_unfinished(client,
     assert '<div class="callout callout-warning">' in page and "<strong>lung</strong>" in page
     assert "<script>alert(1)" not in page
     assert len(revisions_of(lesson.id)) == 1
-    assert lessons_of(course.id)[0].title == "Lesson 1.1"
+    assert lessons_in(course.id)[0].title == "Lesson 1.1"
 
 
 def test_new_lesson_through_the_form(client, login, instructor):
     course = build_course((1,))
-    module_id = lessons_of(course.id)[0].module_id
+    module_id = lessons_in(course.id)[0].module_id
     login(instructor)
     assert client.get(f"/author/modules/{module_id}/lessons/new").status_code == 200
     response = client.post(f"/author/modules/{module_id}/lessons/new", data=form(
         title="Consent", slug="consent", body="Ask first.", minutes="45"
     ))
     assert response.status_code == 302
-    lessons = lessons_of(course.id)
+    lessons = lessons_in(course.id)
     assert [(x.title, x.position) for x in lessons] == [("Lesson 1.1", 1), ("Consent", 2)]
     [revision] = revisions_of(lessons[1].id)
     assert (revision.number, revision.author_name, revision.html) == (1, "Iris Instructor",

@@ -9,7 +9,7 @@ import pytest
 from modules.models import LessonRevision
 from modules.rendering import render_markdown
 from modules.services import save_revision
-from tests.modules.builders import build_course, lessons_of
+from tests.factories import build_course, lessons_in
 from training.extensions import db
 
 #: what may come out: text structure, links and images, never scripts, frames or forms
@@ -116,7 +116,7 @@ def test_broken_markdown_still_renders(source):
 def test_lesson_page_serves_the_html_stored_with_the_revision(client, login, trainee):
     """Rendering happens once, when a revision is saved; pages show the stored HTML."""
     course = build_course((1,))
-    [lesson] = lessons_of(course.id)
+    [lesson] = lessons_in(course.id)
     revision = db.session.get(LessonRevision, lesson.current_revision_id)
     assert revision.html == "<p>Text of lesson 1.1.</p>\n"
     revision.html = "<p>stored-html-marker</p>"
@@ -129,7 +129,7 @@ def test_lesson_page_serves_the_html_stored_with_the_revision(client, login, tra
 
 def test_a_new_revision_is_rendered_and_sanitised_when_saved(app):
     course = build_course((1,))
-    [lesson] = lessons_of(course.id)
+    [lesson] = lessons_in(course.id)
     revision = save_revision(lesson, "Unsafe", "Hello <img src=x onerror=alert(1)>")
     db.session.commit()
     assert revision.number == 2 and "onerror" not in revision.html and "Hello" in revision.html
@@ -138,7 +138,7 @@ def test_a_new_revision_is_rendered_and_sanitised_when_saved(app):
 
 def test_a_lesson_with_broken_markdown_still_opens(client, login, trainee):
     course = build_course((1,))
-    [lesson] = lessons_of(course.id)
+    [lesson] = lessons_in(course.id)
     save_revision(lesson, "Broken", "::: warning\nunclosed callout\n\n```\nunclosed fence <b>\n")
     db.session.commit()
     login(trainee)

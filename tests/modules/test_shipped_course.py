@@ -10,7 +10,7 @@ from sqlalchemy import select
 from modules.content_loader import seed_content
 from modules.models import Course
 from modules.services import contact_hours_from_minutes
-from tests.modules.builders import lessons_of, modules_of
+from tests.factories import lessons_in, modules_in
 from training.extensions import db
 from training.seed import seed_hooks
 
@@ -26,13 +26,13 @@ def test_shipped_course_loads_complete_and_published(app):
     assert course.requires_signoff and course.signoff_checklist == []
     assert course.practical_hours == Decimal(27)
 
-    modules = modules_of(course.id)
+    modules = modules_in(course.id)
     assert [m.slug for m in modules][:6] == [
         "what-is-dry-needling", "anatomy-and-danger-zones", "myofascial-trigger-points",
         "safe-insertion", "risks-and-contraindications", "clinical-applications",
     ]
     assert [m.position for m in modules] == list(range(1, len(modules) + 1))
-    lessons = lessons_of(course.id)
+    lessons = lessons_in(course.id)
     for module in modules:
         own = [lesson for lesson in lessons if lesson.module_id == module.id]
         assert len(own) >= 3, module.title
@@ -60,7 +60,7 @@ def test_trainee_reads_the_shipped_course(app, client, login, make_user):
     login(trainee)
     client.post("/courses/dry-needling-level-1/enrol")
     course_id = db.session.scalar(select(Course.id))
-    lessons = lessons_of(course_id)
+    lessons = lessons_in(course_id)
     page = client.get(f"/courses/dry-needling-level-1/lessons/{lessons[0].id}").get_data(as_text=True)
     assert "Definition and scope" in page and 'class="callout callout-warning"' in page
     assert client.get(f"/courses/dry-needling-level-1/lessons/{lessons[-1].id}").status_code == 403

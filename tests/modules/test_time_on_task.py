@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from modules import seat_time
 from modules.models import ActivityClock, Enrolment, LessonCompletion, LessonTime
-from tests.modules.builders import build_course, lessons_of
+from tests.factories import build_course, lessons_in
 from training.audit.models import AuditEntry
 from training.extensions import db
 
@@ -47,7 +47,7 @@ def active_seconds(user_id: int, lesson_id: int) -> int:
 
 def test_two_tabs_on_the_same_lesson_accrue_wall_clock_time_once(app, login, trainee, clock):
     course = build_course((2,), seat_time_percent=50)
-    lesson = lessons_of(course.id)[0]
+    lesson = lessons_in(course.id)[0]
     enrolled(trainee, course)
     tab_a, tab_b = app.test_client(), app.test_client()
     login(trainee, on=tab_a)
@@ -70,7 +70,7 @@ def test_two_tabs_on_the_same_lesson_accrue_wall_clock_time_once(app, login, tra
 
 def test_time_across_lessons_is_bounded_by_the_same_clock(client, login, trainee, clock):
     course = build_course((2,))
-    first, second = lessons_of(course.id)
+    first, second = lessons_in(course.id)
     enrolled(trainee, course)
     login(trainee)
     clock(0)
@@ -84,7 +84,7 @@ def test_time_across_lessons_is_bounded_by_the_same_clock(client, login, trainee
 
 def test_a_forged_heartbeat_of_10000_seconds_accrues_nothing(client, login, trainee, clock):
     course = build_course((1,))
-    lesson = lessons_of(course.id)[0]
+    lesson = lessons_in(course.id)[0]
     enrolled(trainee, course)
     login(trainee)
     clock(0)
@@ -111,7 +111,7 @@ def test_a_forged_heartbeat_of_10000_seconds_accrues_nothing(client, login, trai
 ])
 def test_bad_heartbeats_change_nothing(client, login, trainee, clock, body, status):
     course = build_course((1,))
-    lesson = lessons_of(course.id)[0]
+    lesson = lessons_in(course.id)[0]
     enrolled(trainee, course)
     login(trainee)
     clock(0)
@@ -124,7 +124,7 @@ def test_bad_heartbeats_change_nothing(client, login, trainee, clock, body, stat
 
 def test_a_negative_beacon_in_a_form_body_is_refused(client, login, trainee, clock):
     course = build_course((1,))
-    lesson = lessons_of(course.id)[0]
+    lesson = lessons_in(course.id)[0]
     enrolled(trainee, course)
     login(trainee)
     clock(0)
@@ -137,7 +137,7 @@ def test_a_negative_beacon_in_a_form_body_is_refused(client, login, trainee, clo
 
 def test_too_frequent_heartbeats_are_refused(client, login, trainee, clock):
     course = build_course((1,))
-    lesson = lessons_of(course.id)[0]
+    lesson = lessons_in(course.id)[0]
     enrolled(trainee, course)
     login(trainee)
     clock(0)
@@ -153,8 +153,8 @@ def test_too_frequent_heartbeats_are_refused(client, login, trainee, clock):
 def test_heartbeats_for_locked_foreign_or_unknown_lessons_are_refused(client, login, trainee,
                                                                      make_user, clock):
     course, other = build_course((1, 1)), build_course((1,))
-    _first, locked = lessons_of(course.id)
-    foreign = lessons_of(other.id)[0]
+    _first, locked = lessons_in(course.id)
+    foreign = lessons_in(other.id)[0]
     enrolled(trainee, course)
     login(trainee)
     clock(0)
@@ -169,7 +169,7 @@ def test_heartbeats_for_locked_foreign_or_unknown_lessons_are_refused(client, lo
 
 def test_a_heartbeat_needs_the_csrf_token(csrf_app, login, make_user):
     course = build_course((1,))
-    lesson = lessons_of(course.id)[0]
+    lesson = lessons_in(course.id)[0]
     trainee = make_user("trainee")
     enrolled(trainee, course)
     client = csrf_app.test_client()
@@ -183,7 +183,7 @@ def test_a_heartbeat_needs_the_csrf_token(csrf_app, login, make_user):
 
 def test_completion_waits_for_the_seat_time_rule(client, login, trainee, clock):
     course = build_course((2,), minutes=16, seat_time_percent=50)  # 8 minutes = 480 s
-    lesson = lessons_of(course.id)[0]
+    lesson = lessons_in(course.id)[0]
     enrolled(trainee, course)
     login(trainee)
     page = client.get(f"/courses/{course.slug}/lessons/{lesson.id}").get_data(as_text=True)
@@ -226,7 +226,7 @@ def test_instructors_set_the_rule_in_the_course_form(client, login, instructor):
     db.session.expire_all()
     assert db.session.get(type(course), course.id).seat_time_percent == 75
     [entry] = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.action == "course.seat_time_changed")).all()
-    assert {k: entry.details[k] for k in ("code", "from", "to")} == {
-        "code": course.code, "from": 0, "to": 75}
+        select(AuditEntry).where(AuditEntry.action == "course.settings_changed")).all()
+    assert entry.details["code"] == course.code
+    assert entry.details["changes"]["seat_time_percent"] == {"old": 0, "new": 75}
     assert entry.actor == instructor.email

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tests.progress.factories import certificates_of, finish_online, sign_off
+from tests.factories import certificates_of, finish_online, sign_off
 from tests.smtp_server import html_of, text_of
 from training.extensions import db
 from training.notifications.models import OutboxMessage

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from modules.models import Enrolment, LessonCompletion
 from quizzes.models import Attempt
 from tests.conftest import PASSWORD
-from tests.progress.factories import (
+from tests.factories import (
     add_attempt,
     certificates_of,
     complete_lessons,

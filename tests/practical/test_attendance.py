@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.practical.factories import enrolled_trainees, make_course, make_workshop
+from tests.factories import enrolled_trainees, make_lab_course, make_workshop
 from training.audit.models import AuditEntry
 from training.extensions import db
 from training.practical.attendance import attended_minutes, session_days
@@ -18,7 +18,7 @@ from training.practical.seats import register
 @pytest.fixture
 def running(app, make_user):
     """A two-day workshop in Chicago (08:00-17:00 venue time each day) with one confirmed trainee."""
-    course = make_course(practical_hours="16")
+    course = make_lab_course(practical_hours="16")
     instructor = make_user("instructor")
     workshop = make_workshop(course, [instructor], hours=33, capacity=2, ratio=8)
     trainee, outsider = enrolled_trainees(make_user, course, 2)
@@ -111,7 +111,7 @@ def test_only_the_sessions_instructors_take_attendance(running, make_user, login
 
 
 def test_roster_queries_do_not_grow_with_trainees(app, make_user, login, client, count_queries):
-    course = make_course()
+    course = make_lab_course()
     instructor = make_user("instructor")
     workshop = make_workshop(course, [instructor], capacity=20, ratio=20)
     day = session_days(workshop)[0]

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tests.practical.factories import attend_and_assess, ensure_rubric
-from tests.progress.factories import certificates_of, enrol, finish_online, make_course
+from tests.factories import attend_and_assess, certificates_of, enrol, ensure_rubric, finish_online, make_course
 from training.certificates.snapshot import CertificateSnapshot
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tests.practical.factories import enrolled_trainees, make_course, make_workshop
+from tests.factories import enrolled_trainees, make_lab_course, make_workshop
 from training.extensions import db
 from training.personal_data.erasure import erase_account
 from training.personal_data.export import collect_personal_data
@@ -13,7 +13,7 @@ from training.practical.seats import register
 
 
 def test_download_and_erasure_cover_the_practical(app, make_user):
-    course = make_course()
+    course = make_lab_course()
     workshop = make_workshop(course, [make_user("instructor")])
     trainee, = enrolled_trainees(make_user, course, 1)
     register(trainee, workshop.id)

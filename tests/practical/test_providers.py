@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import update
 
-from tests.practical.factories import enrolled_trainees, make_course, make_workshop
+from tests.factories import enrolled_trainees, make_lab_course, make_workshop
 from training.extensions import db
 from training.practical.models import Assessment, AttendanceEntry, PracticalPlan, Skill, SupervisedSession, Workshop
 from training.practical.providers import PROVIDERS, AttendanceSteps, RubricSteps, SupervisedSteps
@@ -26,7 +26,7 @@ def test_the_app_registers_the_three_providers(app):
 
 
 def test_attendance_step_book_then_lab_date_then_hours(app, make_user):
-    course = make_course(practical_hours="8")
+    course = make_lab_course(practical_hours="8")
     instructor = make_user("instructor")
     workshop = make_workshop(course, [instructor], capacity=1, tz="Europe/London")
     db.session.execute(update(Workshop).where(Workshop.id == workshop.id).values(
@@ -47,7 +47,7 @@ def test_attendance_step_book_then_lab_date_then_hours(app, make_user):
 
 
 def test_rubric_step_counts_required_competent_skills(app, make_user):
-    course = make_course()
+    course = make_lab_course()
     trainee, = enrolled_trainees(make_user, course, 1)
     skills = [Skill(course_id=course.id, key=f"s{n}", title=f"Skill {n}", required=n < 7, position=n,
                     criteria=[{"key": "c", "text": "Criterion"}]) for n in range(8)]
@@ -68,7 +68,7 @@ def test_rubric_step_counts_required_competent_skills(app, make_user):
 
 
 def test_supervised_step_only_when_the_course_asks(app, make_user):
-    course = make_course()
+    course = make_lab_course()
     trainee, = enrolled_trainees(make_user, course, 1)
     supervisor = make_user("instructor")
     assert steps_for(SupervisedSteps(), course, [trainee.id])[trainee.id] == []
@@ -83,7 +83,7 @@ def test_supervised_step_only_when_the_course_asks(app, make_user):
 
 
 def test_loading_a_cohort_costs_the_same_queries_for_any_size(app, make_user, count_queries):
-    course = make_course()
+    course = make_lab_course()
     make_workshop(course, [make_user("instructor")])
     db.session.add(PracticalPlan(course_id=course.id, supervised_sessions_required=2))
     db.session.add(Skill(course_id=course.id, key="a", title="A", criteria=[{"key": "c", "text": "C"}]))

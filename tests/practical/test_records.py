@@ -8,7 +8,7 @@ from datetime import date, time
 
 from sqlalchemy import select
 
-from tests.practical.factories import enrolled_trainees, make_course, make_workshop
+from tests.factories import enrolled_trainees, make_lab_course, make_workshop
 from training.audit.models import AuditEntry
 from training.extensions import db
 from training.practical.attendance import record_attendance, session_days
@@ -18,7 +18,7 @@ from training.practical.seats import register
 
 
 def test_auditor_sees_and_exports_the_practical(app, make_user, login, client):
-    course = make_course()
+    course = make_lab_course()
     instructor = make_user("instructor")
     workshop = make_workshop(course, [instructor])
     trainee, = enrolled_trainees(make_user, course, 1)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from modules.content_loader import CONTENT_ROOT, seed_content
 from modules.models import Course
-from tests.practical.factories import enrolled_trainees, make_course, make_workshop
+from tests.factories import enrolled_trainees, make_lab_course, make_workshop
 from training.audit.models import AuditEntry
 from training.extensions import db
 from training.practical.content_loader import RubricFileError, read_rubric, seed_rubrics, write_rubric
@@ -54,7 +54,7 @@ def test_bad_rubric_files_name_the_field(app, tmp_path, text, where):
 
 
 def test_a_skill_removed_from_the_file_is_retired_not_deleted(app, tmp_path):
-    course = make_course()
+    course = make_lab_course()
     write_rubric(course, read_rubric(write(tmp_path, "skills:\n  - {key: a, title: A, criteria: [x]}\n"
                                                     "  - {key: b, title: B, criteria: [y]}"), tmp_path))
     write_rubric(course, read_rubric(write(tmp_path, "skills:\n  - {key: a, title: A2, criteria: [x]}"), tmp_path))
@@ -64,7 +64,7 @@ def test_a_skill_removed_from_the_file_is_retired_not_deleted(app, tmp_path):
 
 @pytest.fixture
 def session_with_rubric(app, make_user, tmp_path):
-    course = make_course()
+    course = make_lab_course()
     write_rubric(course, read_rubric(write(tmp_path, (
         "skills:\n"
         "  - {key: clean, title: Clean needle technique, criteria: [Hand hygiene, No recapping]}\n"

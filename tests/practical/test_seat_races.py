@@ -13,7 +13,7 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from tests.practical.factories import enrolled_trainees, make_course, make_workshop
+from tests.factories import enrolled_trainees, make_lab_course, make_workshop
 from training.audit.models import AuditEntry
 from training.extensions import db
 from training.notifications.models import OutboxMessage
@@ -82,7 +82,7 @@ def seats(workshop_id: int) -> list[Seat]:
 
 
 def test_thirty_registrations_for_ten_seats(app, make_user):
-    course = make_course()
+    course = make_lab_course()
     workshop = make_workshop(course, [make_user("instructor")], capacity=10, ratio=10)
     trainees = enrolled_trainees(make_user, course, 32)
     results = run_all(app, [(register_by_id, (t.id, workshop.id)) for t in trainees])
@@ -103,7 +103,7 @@ def test_thirty_registrations_for_ten_seats(app, make_user):
 
 
 def test_simultaneous_cancellations_never_promote_anyone_twice(app, make_user):
-    course = make_course()
+    course = make_lab_course()
     workshop = make_workshop(course, [make_user("instructor")], capacity=10, ratio=10)
     trainees = enrolled_trainees(make_user, course, 16)
     for trainee in trainees:

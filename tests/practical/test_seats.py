@@ -7,7 +7,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from modules.services import complete_lesson
-from tests.practical.factories import enrol, enrolled_trainees, make_course, make_workshop
+from tests.factories import enrol, enrolled_trainees, make_lab_course, make_workshop
 from training.audit.models import AuditEntry
 from training.extensions import db
 from training.notifications.models import OutboxMessage
@@ -17,7 +17,7 @@ from training.practical.seats import register
 
 @pytest.fixture
 def lab(app, make_user):
-    course = make_course()
+    course = make_lab_course()
     instructor = make_user("instructor")
     workshop = make_workshop(course, [instructor], capacity=2, ratio=8, tz="Europe/Berlin")
     return course, instructor, workshop
@@ -71,7 +71,7 @@ def test_not_enrolled_cannot_register(lab, make_user, login, client):
 
 
 def test_prerequisites_checked_at_registration_and_at_promotion(app, make_user, login):
-    course = make_course(modules=1)
+    course = make_lab_course(modules=1)
     module = course.modules[0]
     workshop = make_workshop(course, [make_user("instructor")], capacity=1, required_module_ids=[module.id])
     first, lagging, ready = enrolled_trainees(make_user, course, 3)
@@ -117,7 +117,7 @@ def test_transfer_to_another_session_of_the_course(lab, make_user, login, client
     assert seat_of(trainee, other).status == "confirmed"
     assert actions("workshop.transferred")[0].details["to_workshop_id"] == other.id
     # a session of another course is refused next to the choice
-    foreign = make_workshop(make_course(), [instructor], days_ahead=60)
+    foreign = make_workshop(make_lab_course(), [instructor], days_ahead=60)
     seat = seat_of(trainee, other)
     response = client.post(f"/practical/seats/{seat.id}/transfer", data={f"t{seat.id}-target": str(foreign.id)})
     assert response.status_code == 400
@@ -155,7 +155,7 @@ def test_state_changes_need_the_csrf_token(csrf_app, lab, make_user, login, clie
 
 
 def test_sessions_page_queries_do_not_grow_with_sessions_or_bookings(app, make_user, login, client, count_queries):
-    course = make_course(modules=2)
+    course = make_lab_course(modules=2)
     instructor = make_user("instructor")
     trainee, other = enrolled_trainees(make_user, course, 2)
     login(trainee)

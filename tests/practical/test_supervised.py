@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.practical.factories import enrolled_trainees, make_course
+from tests.factories import enrolled_trainees, make_lab_course
 from training.audit.models import AuditEntry
 from training.extensions import db
 from training.notifications.models import OutboxMessage
@@ -16,7 +16,7 @@ from training.practical.models import SupervisedSession
 
 @pytest.fixture
 def setup(app, make_user):
-    course = make_course()
+    course = make_lab_course()
     trainee, = enrolled_trainees(make_user, course, 1)
     supervisor = make_user("instructor", email="supervisor@example.org")
     return course, trainee, supervisor

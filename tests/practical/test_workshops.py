@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.practical.factories import enrolled_trainees, make_course, make_workshop
+from tests.factories import enrolled_trainees, make_lab_course, make_workshop
 from training.audit.models import AuditEntry
 from training.extensions import db
 from training.practical.models import Seat, Workshop
@@ -32,7 +32,7 @@ def form_data(instructor, **overrides) -> dict:
 
 @pytest.fixture
 def setup(app, make_user, login, client):
-    course = make_course()
+    course = make_lab_course()
     instructor = make_user("instructor")
     login(instructor)
     return course, instructor
@@ -106,7 +106,7 @@ def test_capacity_cannot_drop_below_confirmed_seats_and_raising_it_promotes(setu
 
 
 def test_only_the_sessions_instructors_or_admins_manage_it(app, make_user, login, client):
-    course = make_course()
+    course = make_lab_course()
     workshop = make_workshop(course, [make_user("instructor")])
     login(make_user("instructor"))
     assert client.get(f"/practical/workshops/{workshop.id}").status_code == 403

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.progress.factories import enrol, make_course
+from tests.factories import enrol, make_course
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.progress.factories import (
+from tests.factories import (
     add_attempt,
     complete_lessons,
     enrol,

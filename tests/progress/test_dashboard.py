@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.progress.factories import (
+from tests.factories import (
     complete_lessons,
     enrol,
     finish_online,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from modules.models import Enrolment, LessonCompletion
-from tests.progress.factories import lessons_of, make_course, quizzes_of
+from tests.factories import lessons_of, make_course, quizzes_of
 from training.extensions import db
 from training.progress.engine import ModuleShape, cohort_progress, evaluate
 from training.steps import Gate, StepKind, StepState, Target

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from modules.models import Enrolment
-from tests.progress.factories import (
+from tests.factories import (
     add_attempt,
     certificates_of,
     complete_lessons,

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 import pytest
 
-from modules.models import Course, Enrolment, Lesson, LessonCompletion, Module
+from modules.models import Course, Lesson, Module
 from modules.services import save_revision
 from quizzes.models import Question, Quiz
 from quizzes.questions import import_gift
+from tests import factories
 
 GIFT = """
 ::Single::[markdown]Which needle is used for dry needling? {
@@ -88,12 +89,7 @@ def quiz_course(db):
 
 def enrol(db, user, course, *, lessons_done: bool = True) -> None:
     """Enrol ``user``; unless told otherwise, with module 1's lessons read, so its quiz opens."""
-    db.session.add(Enrolment(user_id=user.id, course_id=course.id))
-    if lessons_done:
-        first = min(course.modules, key=lambda m: m.position)
-        db.session.add_all(LessonCompletion(user_id=user.id, lesson_id=lesson.id)
-                           for lesson in first.lessons)
-    db.session.commit()
+    factories.enrol(user, course, first_module_read=lessons_done)
 
 
 def full_marks_form(db, attempt) -> dict[str, list[str]]:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from quizzes import attempts as attempt_rules
 from quizzes.attempts import QuizError, save_answers, start_attempt, submit_attempt
 from quizzes.models import Attempt, Question
-from quizzes.progress import quiz_results
+from quizzes.results import quiz_results
 
 from .conftest import enrol, full_marks_form
 
@@ -51,15 +51,20 @@ def test_deadline_is_enforced_on_the_server(app, client, db, make_user, login, q
     assert attempt.score == 1.0
 
 
-def test_expired_attempt_is_closed_when_the_quiz_is_opened_again(client, db, make_user, login, quiz_course, clock):
+def test_expired_attempt_is_shown_closed_and_closed_by_the_next_start(client, db, make_user, login, quiz_course,
+                                                                      clock):
     setup = quiz_course(time_limit_minutes=5)
     trainee = make_user("trainee")
     enrol(db, trainee, setup.course)
     login(trainee)
     client.post(f"/quizzes/{setup.quiz.id}/start")
     clock["value"] = T0 + timedelta(hours=1)
-    assert client.get(f"/quizzes/{setup.quiz.id}").status_code == 200
+    page = client.get(f"/quizzes/{setup.quiz.id}")
+    assert page.status_code == 200 and "closed: time ran out" in page.get_data(as_text=True)
     attempt = db.session.scalar(select(Attempt))
+    db.session.refresh(attempt)
+    assert attempt.submitted_at is None  # a page read never submits
+    client.post(f"/quizzes/{setup.quiz.id}/start")
     db.session.refresh(attempt)
     assert attempt.submitted_by == "deadline" and attempt.percent == 0.0
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from modules.approval_services import ApprovalValues, save_approval
-from tests.progress.factories import certificates_of, enrol, finish_online, make_course, sign_off
+from tests.factories import certificates_of, enrol, finish_online, make_course, sign_off
 from training.audit.models import AuditEntry
 from training.database import utcnow
 from training.extensions import db

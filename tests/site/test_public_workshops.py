@@ -9,7 +9,7 @@ from decimal import Decimal
 from markupsafe import escape
 
 from modules.approvals import CourseApproval
-from tests.practical.factories import enrol, make_course, make_workshop
+from tests.factories import enrol, make_lab_course, make_workshop
 from training.extensions import db
 from training.practical.seats import register
 from training.practical.venue_time import to_local
@@ -24,7 +24,7 @@ def book(make_user, course, workshop, n: int) -> None:
 
 
 def test_logged_out_visitors_see_upcoming_workshops_in_venue_time_with_seats_left(client, make_user):
-    course = make_course()
+    course = make_lab_course()
     instructor = make_user("instructor")
     denver = make_workshop(course, [instructor], capacity=3, tz="America/Denver", title="Denver lab", days_ahead=20)
     full = make_workshop(course, [instructor], capacity=1, title="Austin lab", days_ahead=40)
@@ -50,13 +50,13 @@ def test_logged_out_visitors_see_upcoming_workshops_in_venue_time_with_seats_lef
 
 
 def test_a_course_with_a_practical_and_no_workshop_says_so(client):
-    course = make_course()
+    course = make_lab_course()
     html = client.get(f"/catalogue/{course.slug}").get_data(as_text=True)
     assert "No workshop is scheduled yet" in html
 
 
 def test_the_boards_approving_the_course_are_listed(client):
-    course = make_course()
+    course = make_lab_course()
     today = date.today()
     db.session.add_all([
         CourseApproval(course_id=course.id, board="Texas Board of Physical Therapy Examiners", jurisdiction="TX",
@@ -74,7 +74,7 @@ def test_the_boards_approving_the_course_are_listed(client):
 
 def test_the_page_costs_the_same_statements_with_more_workshops(client, make_user, count_queries):
     instructor = make_user("instructor")
-    few, many = make_course(), make_course()
+    few, many = make_lab_course(), make_lab_course()
     make_workshop(few, [instructor], days_ahead=10)
     for days in range(11, 17):
         workshop = make_workshop(many, [instructor, make_user("instructor")], days_ahead=days)

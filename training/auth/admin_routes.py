@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from training.audit import record_event
 from training.auth.decorators import role_required
 from training.auth.forms import ActiveForm, AdminCreateUserForm, RolesForm
 from training.auth.models import User
@@ -15,7 +14,7 @@ from training.auth.services import AccountError, create_user, set_active, set_ro
 from training.confirm import Confirmation, confirm_page
 from training.database import paginate
 from training.extensions import db
-from training.forms import ActionForm
+from training.forms import ActionForm, show_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -49,12 +48,13 @@ def create():
                 license_number=form.license_number.data,
                 license_state=form.license_state.data,
                 verified=False,
+                via="admin",
+                by=current_user,
             )
-            record_event("user.created", f"user:{user.id}", {"roles": sorted(user.roles)})
             send_verification(user, reason="created-by-admin")
         except AccountError as err:
             db.session.rollback()
-            getattr(form, err.field or "email").errors.append(str(err))
+            show_error(form, err, default="email")
         else:
             db.session.commit()
             flash(f"Account created for {user.email}.", "success")
@@ -82,7 +82,7 @@ def update_roles(user_id: int):
             set_roles(target, set(form.roles.data), by=current_user)
         except AccountError as err:
             db.session.rollback()
-            form.roles.errors.append(str(err))
+            show_error(form, err, default="roles")
         else:
             db.session.commit()
             flash("Roles saved.", "success")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from training.audit import record_event
 from training.auth.roles import Role
 from training.auth.services import AccountError, create_user
 from training.extensions import db
@@ -28,8 +27,7 @@ def create_command(email: str, name: str, roles: tuple[str, ...], password: str 
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user = create_user(email=email, name=name, password=password, roles=set(roles))
-        record_event("user.created", f"user:{user.id}", {"roles": sorted(roles), "via": "cli"})
+        user = create_user(email=email, name=name, password=password, roles=set(roles), via="cli")
     except AccountError as err:
         db.session.rollback()
         raise click.UsageError(str(err)) from err

@@ -12,13 +12,19 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
+from training.auth.roles import Role, known_roles
 from training.extensions import login_manager
 
-ANY_ROLE = ("trainee", "instructor", "auditor", "admin")
+ANY_ROLE = tuple(Role)
 
 
 def role_required(*roles: str):
-    """Allow the view only to logged-in users holding at least one of ``roles``."""
+    """Allow the view only to logged-in users holding at least one of ``roles``.
+
+    An unknown role name raises ``UnknownRoleError`` here, when the view is decorated, so a
+    typo fails at import instead of silently locking everyone out.
+    """
+    roles = tuple(known_roles(roles))
 
     def decorator(view):
         @wraps(view)

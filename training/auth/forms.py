@@ -121,17 +121,30 @@ class ProfileForm(LicenseFieldsMixin, FlaskForm):
                 field.flags.required = False
             self.profession.choices = [("", "—"), *PROFESSION_CHOICES]
 
-    def apply_to(self, user) -> None:
+    def profile_values(self, user) -> dict:
+        """The submitted names, zone and licence fields, cleaned, keyed by ``User`` column.
+
+        Saving confirms the name parts: ``names_confirmed_at`` is set when they were not yet
+        confirmed or have changed (an unchanged save leaves it, so it is not a change to audit).
+        """
         from training.database import utcnow
 
-        for key, value in self.name_values().items():
-            setattr(user, key, value)
-        user.names_confirmed_at = utcnow()
-        # a blank choice (Optional() passes whitespace) means "none", never an unknown profession
-        user.profession = (self.profession.data or "").strip() or None
-        user.license_number = (self.license_number.data or "").strip() or None
-        user.license_state = (self.license_state.data or "").strip() or None
-        user.licensed_since = self.licensed_since.data
+        values = {
+            **self.name_values(),
+            # a blank choice (Optional() passes whitespace) means "none", never an unknown profession
+            "profession": (self.profession.data or "").strip() or None,
+            "license_number": (self.license_number.data or "").strip() or None,
+            "license_state": (self.license_state.data or "").strip() or None,
+            "licensed_since": self.licensed_since.data,
+        }
+        names = ("given_names", "family_name", "name")
+        if user.names_confirmed_at is None or any(getattr(user, n) != values[n] for n in names):
+            values["names_confirmed_at"] = utcnow()
+        return values
+
+    def apply_to(self, user) -> None:
+        for name, value in self.profile_values(user).items():
+            setattr(user, name, value)
 
 
 class ChangePasswordForm(FlaskForm):

@@ -9,23 +9,18 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from training.auth.roles import Profession, Role
-from training.database import utcnow
+from training.database import enum_check, utcnow
 from training.extensions import db
 
-ROLE_NAMES = tuple(r.value for r in Role)
-PROFESSION_NAMES = tuple(p.value for p in Profession)
+ROLE_NAMES = tuple(Role)
+PROFESSION_NAMES = tuple(Profession)
 
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint("email = lower(email)", name="email_lower_case"),
-        CheckConstraint(
-            "profession IS NULL OR profession IN ("
-            + ", ".join(f"'{p}'" for p in PROFESSION_NAMES)
-            + ")",
-            name="profession_known",
-        ),
+        enum_check("profession", Profession, name="profession_known", nullable=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -102,9 +97,7 @@ class UserRole(db.Model):
     __tablename__ = "user_roles"
     __table_args__ = (
         UniqueConstraint("user_id", "role"),
-        CheckConstraint(
-            "role IN (" + ", ".join(f"'{r}'" for r in ROLE_NAMES) + ")", name="role_known"
-        ),
+        enum_check("role", Role, name="role_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

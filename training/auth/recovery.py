@@ -57,8 +57,7 @@ def register(fields: dict) -> User | None:
                     dedupe_key=f"registration-attempt:{existing.id}:{_hour_bucket()}")
         record_event("registration.duplicate", f"user:{existing.id}", actor=None)
         return None
-    user = create_user(roles={"trainee"}, verified=False, **fields)
-    record_event("user.registered", f"user:{user.id}", {"email": user.email}, actor=user)
+    user = create_user(roles={"trainee"}, verified=False, via="registration", **fields)
     send_verification(user)
     return user
 

@@ -1,5 +1,6 @@
 """The roles a user may hold, and the professions trainees register with."""
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -8,6 +9,22 @@ class Role(StrEnum):
     INSTRUCTOR = "instructor"
     AUDITOR = "auditor"
     ADMIN = "admin"
+
+
+class UnknownRoleError(ValueError):
+    """A view or token check names a role that does not exist (a typo caught at import)."""
+
+
+def known_roles(roles: Iterable[str]) -> tuple[Role, ...]:
+    """``roles`` as ``Role`` members; raises ``UnknownRoleError`` naming any that is not a role."""
+    roles = tuple(roles)
+    if not roles:
+        raise UnknownRoleError("A role check needs at least one role.")
+    unknown = [name for name in roles if name not in {role.value for role in Role}]
+    if unknown:
+        allowed = ", ".join(Role)
+        raise UnknownRoleError(f"Unknown role(s) {', '.join(map(repr, unknown))}; roles are: {allowed}")
+    return tuple(Role(name) for name in roles)
 
 
 class Profession(StrEnum):

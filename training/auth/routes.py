@@ -13,13 +13,12 @@ from training.auth.services import (
     authenticate,
     change_password,
     end_sessions,
-    profile_values,
-    record_profile_change,
+    update_profile,
 )
 from training.auth.throttle_login import check_login_allowed, too_many_attempts
 from training.auth.urls import safe_next_url
 from training.extensions import db
-from training.forms import ActionForm
+from training.forms import ActionForm, show_error
 
 bp = Blueprint("auth", __name__)
 
@@ -80,7 +79,7 @@ def register():
             })
         except AccountError as err:
             db.session.rollback()
-            getattr(form, err.field or "email").errors.append(str(err))
+            show_error(form, err, default="email")
         else:
             db.session.commit()
             # the same answer whether or not the address already had an account
@@ -93,9 +92,7 @@ def register():
 def profile():
     form = ProfileForm(obj=current_user, require_license=current_user.has_role("trainee"))
     if form.validate_on_submit():
-        before = profile_values(current_user)
-        form.apply_to(current_user)
-        record_profile_change(current_user, before)
+        update_profile(current_user, form.profile_values(current_user))
         db.session.commit()
         flash("Profile saved.", "success")
         return redirect(url_for("auth.profile"))
@@ -111,7 +108,7 @@ def password():
             change_password(current_user, form.current_password.data, form.password.data)
         except AccountError as err:
             db.session.rollback()
-            getattr(form, err.field or "password").errors.append(str(err))
+            show_error(form, err, default="password")
         else:
             db.session.commit()
             _start_session(current_user._get_current_object())

@@ -5,19 +5,17 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from training.audit import record_event
+from training.audit.changes import plain, update_fields
 from training.auth.models import User, UserRole
 from training.auth.passwords import hash_password, password_problems, verify_password
 from training.auth.roles import Role
 from training.database import utcnow
+from training.errors import RuleViolation
 from training.extensions import db
 
 
-class AccountError(ValueError):
+class AccountError(RuleViolation):
     """A rule about accounts was broken; ``field`` names the form field it concerns."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def normalize_email(email: str) -> str:
@@ -65,12 +63,16 @@ def create_user(
     license_state: str | None = None,
     check_strength: bool = True,
     verified: bool = True,
+    via: str = "service",
+    by: User | None = None,
 ) -> User:
     """Create a user with ``roles``; checks uniqueness and password strength first.
 
     ``name`` is the print name (defaults to given + family names); without ``given_names``
     the parts are suggested from ``name`` and left for the person to confirm. ``verified``
     is False for self-registration and admin-created accounts, which confirm their address.
+    Every path that opens an account comes here, so every account's creation is audited with
+    the path it came by (``via``) and who opened it (``by``; the new user for registration).
     """
     email = normalize_email(email)
     unknown = set(roles) - {r.value for r in Role}
@@ -104,6 +106,30 @@ def create_user(
     if not verified:  # after the insert: the column's default would turn an explicit None into "now"
         user.email_verified_at = None
         db.session.flush()
+    _record_account_created(user, via, by)
+    return user
+
+
+#: the profile and licence fields a certificate and a board roster print: changes are audited
+PROFILE_FIELDS = ("email", "name", "given_names", "family_name", "names_confirmed_at", "time_zone",
+                  "profession", "license_number", "license_state", "licensed_since")
+
+
+def _record_account_created(user: User, via: str, by: User | None) -> None:
+    """Audit a new account with its profile as a diff from nothing."""
+    details = {"via": via, "roles": sorted(user.roles),
+               "changes": {name: {"old": None, "new": plain(getattr(user, name))} for name in PROFILE_FIELDS}}
+    action = "user.registered" if via == "registration" else "user.created"
+    record_event(action, f"user:{user.id}", details, actor=user if via == "registration" else by)
+
+
+def update_profile(user: User, values: dict, *, by: User | None = None) -> dict:
+    """Change profile and licence fields, recording each old -> new value; returns the diff."""
+    unknown = set(values) - set(PROFILE_FIELDS)
+    if unknown:
+        raise AccountError(f"Not a profile field: {', '.join(sorted(unknown))}.")
+    return update_fields(user, values, "user.profile_changed", f"user:{user.id}",
+                         actor=by if by is not None else user)
     return user
 
 
@@ -148,7 +174,9 @@ def set_roles(user: User, roles: set[str], *, by: User | None = None) -> None:
         UserRole(role=r) for r in sorted(set(roles) - user.roles)
     ]
     end_sessions(user)
-    record_event("user.roles_changed", f"user:{user.id}", {"from": before, "to": sorted(roles)}, by)
+    record_event("user.roles_changed", f"user:{user.id}",
+                 {"from": before, "to": sorted(roles),
+                  "changes": {"roles": {"old": before, "new": sorted(roles)}}}, by)
 
 
 def set_active(user: User, active: bool, *, by: User | None = None) -> None:
@@ -160,26 +188,3 @@ def set_active(user: User, active: bool, *, by: User | None = None) -> None:
     user.active = active
     end_sessions(user)
     record_event("user.deactivated" if not active else "user.reactivated", f"user:{user.id}", actor=by)
-
-
-PROFILE_FIELDS = ("name", "profession", "license_number", "license_state", "licensed_since",
-                  "given_names", "family_name", "time_zone")
-
-
-def record_profile_change(user: User, before: dict) -> None:
-    """Audit what a profile save changed (license details feed jurisdiction evaluations)."""
-    changes = {}
-    for name in PROFILE_FIELDS:
-        old, new = before.get(name), getattr(user, name)
-        if old != new:
-            changes[name] = [_plain(old), _plain(new)]
-    if changes:
-        record_event("account.profile_changed", f"user:{user.id}", {"changes": changes}, actor=user)
-
-
-def profile_values(user: User) -> dict:
-    return {name: getattr(user, name) for name in PROFILE_FIELDS}
-
-
-def _plain(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value

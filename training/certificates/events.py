@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 
 from modules.models import Course, Lesson, Module
-from modules.services import lesson_completed
+from modules.signals import lesson_completed
 from quizzes.models import Attempt, Quiz
 from quizzes.signals import attempt_graded, question_regraded
 from training.auth.models import User

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import Date
 
-from training.database import utcnow
+from training.database import enum_check, utcnow
 from training.extensions import db
 
 
@@ -161,15 +161,11 @@ class CertificateAction(StrEnum):
     RENEWED = "renewed"
 
 
-def _in_enum(column: str, enum: type[StrEnum]) -> str:
-    return f"{column} IN ({', '.join(repr(m.value) for m in enum)})"
-
-
 class CertificateEvent(db.Model):
     """One act on a certificate (who, when, why); the public history of corrections."""
 
     __tablename__ = "certificate_events"
-    __table_args__ = (CheckConstraint(_in_enum("action", CertificateAction), name="action_known"),)
+    __table_args__ = (enum_check("action", CertificateAction, name="action_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     certificate_id: Mapped[int] = mapped_column(

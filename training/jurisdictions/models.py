@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from training.database import utcnow
+from training.database import enum_check, utcnow
 from training.extensions import db
 from training.jurisdictions.rules import RuleStatus
 
+
+class EvaluationOutcome(StrEnum):
+    """What an evaluation concluded for a trainee under a state's rule."""
+
+    MET = "met"
+    NOT_MET = "not_met"
+    NOT_PERMITTED = "not_permitted"
+    UNKNOWN = "unknown"
+
+
 STATUS_NAMES = tuple(s.value for s in RuleStatus)
-OUTCOME_NAMES = ("met", "not_met", "not_permitted", "unknown")
-
-
-def _in(column: str, names: tuple[str, ...]) -> str:
-    return f"{column} IN (" + ", ".join(f"'{n}'" for n in names) + ")"
+OUTCOME_NAMES = tuple(o.value for o in EvaluationOutcome)
 
 
 class Jurisdiction(db.Model):
@@ -43,7 +50,7 @@ class JurisdictionRule(db.Model):
     __tablename__ = "jurisdiction_rules"
     __table_args__ = (
         UniqueConstraint("jurisdiction_id", "profession", "version"),
-        CheckConstraint(_in("status", STATUS_NAMES), name="status_known"),
+        enum_check("status", RuleStatus, name="status_known"),
         CheckConstraint("effective_to IS NULL OR effective_to >= effective_from", name="dates_ordered"),
     )
 
@@ -70,7 +77,7 @@ class EvidencePack(db.Model):
     """A signed, frozen evaluation of one trainee against one rule version, with its evidence."""
 
     __tablename__ = "evidence_packs"
-    __table_args__ = (CheckConstraint(_in("outcome", OUTCOME_NAMES), name="outcome_known"),)
+    __table_args__ = (enum_check("outcome", EvaluationOutcome, name="outcome_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: unguessable public code (same alphabet and form as certificate codes)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from training.database import utcnow
+from training.database import enum_check, utcnow
 from training.extensions import db
 
 
@@ -27,7 +27,7 @@ class OutboxMessage(db.Model):
 
     __tablename__ = "outbox_messages"
     __table_args__ = (
-        CheckConstraint("status IN (" + ", ".join(f"'{s}'" for s in STATUS_NAMES) + ")", name="status_known"),
+        enum_check("status", OutboxStatus, name="status_known"),
         Index("ix_outbox_messages_due", "status", "next_attempt_at"),
     )
 

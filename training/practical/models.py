@@ -14,7 +14,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from training.database import utcnow
+from training.database import enum_check, utcnow
 from training.extensions import db
 
 
@@ -33,10 +33,6 @@ class LogStatus(StrEnum):
     PENDING = "pending"
     COUNTERSIGNED = "countersigned"
     REJECTED = "rejected"
-
-
-def _one_of(column: str, values: type[StrEnum]) -> str:
-    return f"{column} IN (" + ", ".join(f"'{v.value}'" for v in values) + ")"
 
 
 workshop_instructors = Table(
@@ -86,7 +82,7 @@ class Seat(db.Model):
     __tablename__ = "workshop_seats"
     __table_args__ = (
         UniqueConstraint("workshop_id", "user_id"),
-        CheckConstraint(_one_of("status", SeatStatus), name="status_known"),
+        enum_check("status", SeatStatus, name="status_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -168,7 +164,7 @@ class Assessment(db.Model):
 
     __tablename__ = "skill_assessments"
     __table_args__ = (
-        CheckConstraint(_one_of("outcome", Outcome), name="outcome_known"),
+        enum_check("outcome", Outcome, name="outcome_known"),
         CheckConstraint("assessor_id IS NULL OR assessor_id <> trainee_id", name="not_self"),
     )
 
@@ -200,7 +196,7 @@ class SupervisedSession(db.Model):
 
     __tablename__ = "supervised_sessions"
     __table_args__ = (
-        CheckConstraint(_one_of("status", LogStatus), name="status_known"),
+        enum_check("status", LogStatus, name="status_known"),
         CheckConstraint("supervisor_id <> trainee_id", name="not_self"),
     )
 

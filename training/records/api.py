@@ -13,6 +13,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from training.auth.decorators import public
+from training.auth.roles import known_roles
 from training.extensions import db, limiter
 from training.records.csv_safe import json_record
 from training.records.filters import QueryError, encode_cursor, parse_api_request
@@ -53,14 +54,16 @@ def token_required(*roles: str):
     """Allow the view to requests whose bearer token belongs to an active holder of ``roles``.
 
     Marks the view for the route table test: who may call it, that anonymous callers get
-    401 rather than a login redirect, and that it authenticates by token.
+    401 rather than a login redirect, and that it authenticates by token. An unknown role
+    name raises ``UnknownRoleError`` when the view is decorated.
     """
+    roles = tuple(known_roles(roles))
 
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
             try:
-                auth = authenticate_bearer(request.headers.get("Authorization"), *roles[:1])
+                auth = authenticate_bearer(request.headers.get("Authorization"), roles)
             except TokenRefused as refused:
                 db.session.rollback()
                 response, status = error(refused.status, refused.message)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from flask import current_app
@@ -15,7 +15,7 @@ from training.audit.models import AuditEntry
 from training.extensions import db
 from training.records.csv_safe import iter_csv
 from training.records.exports import CHUNK_SIZE, PreparedExport, chunked, export_filename
-from training.records.filters import MAX_PAGE, ArgReader
+from training.records.filters import MAX_PAGE, ArgReader, query_args
 from training.records.subjects import subject_labels
 
 AUDIT_FILTERS = ("action", "actor", "at_from", "at_to")
@@ -45,12 +45,7 @@ class AuditFilter:
     at_to: date | None = None
 
     def to_args(self) -> dict[str, str]:
-        args = {}
-        for field in fields(self):
-            value = getattr(self, field.name)
-            if value:
-                args[field.name] = value.isoformat() if isinstance(value, date) else value
-        return args
+        return query_args(self)
 
     def slug(self) -> str:
         parts = [f"action-{self.action}"] if self.action else []

@@ -140,12 +140,7 @@ class CertificateFilter:
 
     def to_args(self) -> dict[str, str]:
         """The canonical query parameters: for links, audit details and the API."""
-        args = {}
-        for field in fields(self):
-            value = getattr(self, field.name)
-            if value:
-                args[field.name] = value.isoformat() if isinstance(value, date) else value
-        return args
+        return query_args(self)
 
     def slug(self) -> str:
         """File-name part, e.g. ``course-DN-101_status-valid_2026-01-01_to_2026-06-30``."""
@@ -268,3 +263,13 @@ def decode_cursor(cursor: str) -> int:
     if type(after) is not int or not 0 < after <= MAX_ID:
         raise ValueError("cursor is not valid")
     return after
+
+
+def query_args(criteria) -> dict[str, str]:
+    """A filter dataclass as query parameters: its set fields, dates in ISO form."""
+    args = {}
+    for field in fields(criteria):
+        value = getattr(criteria, field.name)
+        if value:
+            args[field.name] = value.isoformat() if isinstance(value, date) else value
+    return args

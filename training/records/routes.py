@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from quizzes.progress import attempt_seconds
+from quizzes.results import attempt_seconds
 from training.audit import chain_head, format_head
 from training.audit.chain import parse_head
 from training.audit.services import verify_stored_chain

@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from math import ceil
 
-from flask import current_app, request, url_for
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import aliased
-from werkzeug.routing import BuildError
 
 from modules.models import Course
 from training.auth.models import User
 from training.auth.roles import Profession
+from training.certificates.documents import verification_url
 from training.certificates.models import Certificate
 from training.extensions import db
 from training.records.csv_safe import EXPORT_COLUMNS
@@ -146,20 +145,12 @@ def count_records(flt: CertificateFilter) -> tuple[int, int]:
 def verification_url_parts() -> tuple[str, str]:
     """(text before the code, text after it) of verification links, worked out once per request.
 
-    Uses the public verification page when that blueprint has it, based on PUBLIC_BASE_URL
-    (what certificates print) or else this request's host. Codes are canonical Crockford
-    base32 with dashes (the snapshot refuses anything else), so they need no URL quoting.
+    Split from the address the certificate prints (``verification_url``, the one place it is
+    built), so an export row costs a string join. Codes are canonical Crockford base32 with
+    dashes (the snapshot refuses anything else), so they need no URL quoting.
     """
-    base = (current_app.config.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
-    prefix, suffix = "/verify/", ""
-    if "verify.verify_code" in current_app.view_functions:
-        try:
-            path = url_for("verify.verify_code", code=_PLACEHOLDER)
-        except BuildError:
-            path = ""
-        if _PLACEHOLDER in path:
-            prefix, _, suffix = path.partition(_PLACEHOLDER)
-    return base + prefix, suffix
+    prefix, _, suffix = verification_url(_PLACEHOLDER).partition(_PLACEHOLDER)
+    return prefix, suffix
 
 
 def _export_values(row, prefix: str, suffix: str) -> tuple:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -18,6 +19,7 @@ from sqlalchemy import select
 
 from training.audit import record_event
 from training.auth.models import User
+from training.auth.roles import Role
 from training.database import utcnow
 from training.extensions import db
 from training.records.models import ApiToken
@@ -83,7 +85,7 @@ class TokenAuth:
     token: ApiToken
 
 
-def authenticate_bearer(header: str | None, role: str = "auditor") -> TokenAuth:
+def authenticate_bearer(header: str | None, roles: Iterable[str] = (Role.AUDITOR,)) -> TokenAuth:
     """The token and user behind an ``Authorization: Bearer ...`` header, or TokenRefused.
 
     401 for a missing, malformed, unknown or revoked token (or a deactivated owner): the
@@ -104,11 +106,12 @@ def authenticate_bearer(header: str | None, role: str = "auditor") -> TokenAuth:
         raise TokenRefused(401, "The API token is not valid.")
     if token.revoked_at is not None:
         raise TokenRefused(401, "The API token has been revoked.")
-    owner = db.session.get(User, token.user_id)
+    owner = token.user
     if owner is None or not owner.active:
         raise TokenRefused(401, "The account that owns this API token is deactivated.")
-    if not owner.has_role(role):
-        message = f"The owner of this API token is not an {role}."
+    roles = tuple(roles)
+    if not owner.has_role(*roles):
+        message = f"The owner of this API token does not hold the role {' or '.join(roles)}."
         raise TokenRefused(403, message, "insufficient_scope")
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:

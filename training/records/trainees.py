@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from modules.models import Course, Enrolment, Module
 from quizzes.models import Attempt, Quiz
+from training.audit.changes import change_history
+from training.audit.models import AuditEntry
 from training.auth.models import User, UserRole
 from training.extensions import db
 from training.progress.cohort import quiz_seconds
@@ -73,6 +75,12 @@ class TraineeRecord:
     attempts: list[Attempt]
     signoffs: list[SignOff]
     certificates: list[Record]
+    #: account creation, profile and licence changes and role changes, oldest first
+    profile_history: list[AuditEntry] = field(default_factory=list)
+
+
+#: the audit actions that change what a trainee's record says about the person
+PROFILE_ACTIONS = ("user.registered", "user.created", "user.profile_changed", "user.roles_changed")
 
 
 def trainee_record(user: User) -> TraineeRecord:
@@ -106,4 +114,5 @@ def trainee_record(user: User) -> TraineeRecord:
         attempts=list(attempts),
         signoffs=list(signoffs),
         certificates=records_of_user(user.id),
+        profile_history=change_history(f"user:{user.id}", PROFILE_ACTIONS),
     )

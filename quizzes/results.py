@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
 from quizzes.models import Attempt, Quiz
+from quizzes.options import GradingMethod
 from training.extensions import db
 
 
@@ -46,7 +47,7 @@ def summarize(quiz: Quiz, attempts: Sequence[Attempt]) -> QuizResult:
     if not submitted:
         return QuizResult(quiz, len(attempts), None, None, False, open_attempt)
     best = max(submitted, key=lambda a: a.percent)
-    graded = best if quiz.grading_method == "highest" else submitted[-1]
+    graded = best if quiz.grading_method == GradingMethod.HIGHEST else submitted[-1]
     return QuizResult(
         quiz=quiz,
         attempts_used=len(attempts),
