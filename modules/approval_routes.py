@@ -11,6 +11,7 @@ from modules.approvals import CourseApproval
 from modules.models import Course
 from training.auth.decorators import role_required
 from training.extensions import db
+from training.forms import show_error
 
 bp = Blueprint("approvals", __name__, url_prefix="/author/courses/<int:course_id>/approvals")
 
@@ -40,7 +41,7 @@ def _save(course: Course, approval: CourseApproval | None):
         save_approval(course, values, by=current_user._get_current_object(), approval=approval)
     except ApprovalError as err:
         db.session.rollback()
-        getattr(form, err.field or "board").errors.append(str(err))
+        show_error(form, err, default="board")
         return _page(course, form, approval, 400)
     db.session.commit()
     flash("Approval saved.", "success")

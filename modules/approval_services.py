@@ -17,18 +17,15 @@ from sqlalchemy import select
 from modules.approvals import CourseApproval
 from modules.models import Course
 from training.audit.changes import record_changes, snapshot
+from training.errors import RuleViolation
 from training.extensions import db
 
 JURISDICTION_CODE = re.compile(r"^[A-Z]{2}$")
 MAX_AREAS = 20
 
 
-class ApprovalError(ValueError):
+class ApprovalError(RuleViolation):
     """A rule about approvals was broken; ``field`` names the form field concerned."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)

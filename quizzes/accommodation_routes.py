@@ -15,6 +15,7 @@ from quizzes.models import TimeAccommodation
 from training.auth.decorators import role_required
 from training.auth.services import find_user_by_email
 from training.extensions import db
+from training.forms import show_error
 
 bp = Blueprint("accommodations", __name__, url_prefix="/author/accommodations")
 
@@ -45,7 +46,7 @@ def index():
                 set_accommodation(user, float(form.multiplier.data), form.note.data, current_user)
             except AccommodationError as err:
                 db.session.rollback()
-                form.note.errors.append(str(err))
+                show_error(form, err)
             else:
                 db.session.commit()
                 flash(f"Time accommodation for {user.name} saved; it applies to attempts started from now on.",

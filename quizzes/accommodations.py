@@ -14,13 +14,14 @@ from sqlalchemy import select
 from quizzes.models import Quiz, TimeAccommodation
 from training.audit import record_event
 from training.database import utcnow
+from training.errors import RuleViolation
 from training.extensions import db
 
 MULTIPLIERS = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0)
 
 
-class AccommodationError(ValueError):
-    """A refused change; the message is shown next to the field."""
+class AccommodationError(RuleViolation):
+    """A refused change; the message is shown next to the field it names."""
 
 
 def accommodation_for(user_id: int) -> TimeAccommodation | None:
@@ -43,10 +44,10 @@ def allowed_minutes(quiz: Quiz, user_id: int, multiplier: float | None = None) -
 def set_accommodation(user, multiplier: float, note: str, by) -> TimeAccommodation | None:
     """Set (or with 1.0, remove) a person's time multiplier; audited with what changed."""
     if multiplier not in MULTIPLIERS:
-        raise AccommodationError(f"Choose one of {', '.join(f'{m:g}x' for m in MULTIPLIERS)}.")
+        raise AccommodationError(f"Choose one of {', '.join(f'{m:g}x' for m in MULTIPLIERS)}.", "multiplier")
     note = (note or "").strip()
     if multiplier != 1.0 and not note:
-        raise AccommodationError("Say why (for example, the documented accommodation it implements).")
+        raise AccommodationError("Say why (for example, the documented accommodation it implements).", "note")
     row = db.session.scalar(select(TimeAccommodation).where(TimeAccommodation.user_id == user.id))
     old = {"multiplier": row.multiplier, "note": row.note} if row is not None else {"multiplier": 1.0, "note": ""}
     new = {"multiplier": multiplier, "note": note[:300]}

@@ -11,21 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flask import Blueprint, flash, redirect, render_template, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
-from modules.models import Course, Module, objective_pairs
-from quizzes.forms import QuizSettingsForm
+from modules.models import Course
 from quizzes.models import Attempt, Quiz
 from quizzes.options import QUIZ_DEFAULTS, ReviewPolicy
 from quizzes.results import summarize
-from quizzes.settings import blueprint_text
-from training.auth.decorators import role_required
 from training.extensions import db
 from training.steps import Gate, StepKind, StepState, Target
-
-bp = Blueprint("final_exam", __name__, url_prefix="/author/quizzes")
 
 
 def final_exam_for(course_id: int) -> Quiz | None:
@@ -36,25 +30,6 @@ def new_final_exam(course: Course) -> Quiz:
     """A final examination nobody has configured yet: the quiz defaults, answers shown once passed."""
     return Quiz(course_id=course.id, title=f"{course.title}: final examination",
                 **{**QUIZ_DEFAULTS, "review_policy": ReviewPolicy.ONCE_PASSED.value})
-
-
-@bp.route("/courses/<int:course_id>/final", methods=["GET", "POST"])
-@role_required("instructor")
-def settings(course_id: int):
-    from quizzes.authoring import save_settings
-
-    course = db.get_or_404(Course, course_id)
-    quiz = final_exam_for(course.id) or new_final_exam(course)
-    form = QuizSettingsForm(obj=quiz)
-    if not form.is_submitted():
-        form.blueprint.data = blueprint_text(quiz)
-    if form.validate_on_submit() and save_settings(quiz, form):
-        flash("Final examination saved.", "success")
-        return redirect(url_for("final_exam.settings", course_id=course.id))
-    modules = db.session.scalars(select(Module).where(Module.course_id == course.id).order_by(Module.position)).all()
-    objectives = [(f"{m.slug}:{key}", text) for m in modules for key, text in objective_pairs(m)]
-    return render_template("quizzes/authoring/final_exam.html", form=form, course=course, quiz=quiz,
-                           objectives=objectives), (400 if form.errors else 200)
 
 
 def final_exam_link(course: Course, progress=None) -> dict | None:

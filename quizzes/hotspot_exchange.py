@@ -8,25 +8,16 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
-from flask_login import current_user
 from sqlalchemy import select
 
 from modules.media.body_charts import find_chart
 from modules.media.errors import MediaError
 from modules.media.models import MediaAsset
 from modules.models import Module, objective_pairs
-from quizzes.forms import GiftUploadForm
-from quizzes.hotspot_json import MAX_FILE_BYTES, question_from_json, question_to_json, read_hotspot_items
-from quizzes.models import Quiz
-from quizzes.question_form import TYPE_LABELS
-from quizzes.questions import QuestionError, add_question, check_spec, pool_questions, record_import
+from quizzes.hotspot_json import question_from_json, question_to_json, read_hotspot_items
+from quizzes.questions import check_spec, pool_questions
 from quizzes.spec import QuestionSpec
-from training.auth.decorators import role_required
 from training.extensions import db
-from training.forms import ActionForm
-
-bp = Blueprint("hotspot_exchange", __name__, url_prefix="/author/quizzes")
 
 
 class HotspotImportError(ValueError):
@@ -74,42 +65,3 @@ def export_hotspots(module: Module) -> str:
         select(MediaAsset).where(MediaAsset.course_id == module.course_id)) if a.filename in files}
     items = [question_to_json(q.spec(), names.get(q.data.get("image"), "")) for q in questions]
     return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
-
-
-@bp.route("/modules/<int:module_id>/hotspots.json")
-@role_required("instructor")
-def export(module_id: int):
-    module = db.get_or_404(Module, module_id)
-    return Response(export_hotspots(module), mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{module.slug}-hotspots.json"'})
-
-
-@bp.route("/modules/<int:module_id>/hotspots", methods=["POST"])
-@role_required("instructor")
-def import_json(module_id: int):
-    module = db.get_or_404(Module, module_id)
-    form = GiftUploadForm()
-    if not form.validate_on_submit():
-        flash(" ".join(form.file.errors) or "Choose a file to import.", "danger")
-        return redirect(url_for("quiz_authoring.pool", module_id=module.id), 303)
-    raw = form.file.data.read(MAX_FILE_BYTES + 1)
-    try:
-        if len(raw) > MAX_FILE_BYTES or b"\x00" in raw:
-            raise HotspotImportError("the file is not a JSON text file of at most 1 MiB")
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as err:
-            raise HotspotImportError("the file is not UTF-8 text") from err
-        added = [add_question(module.id, spec) for spec in read_hotspot_specs(module, text, current_user)]
-        record_import(module.id, "hotspot-json", added)
-    except (HotspotImportError, QuestionError) as err:
-        db.session.rollback()
-        flash(f"Nothing was imported: {err}.", "danger")
-        return render_template(
-            "quizzes/authoring/pool.html", module=module, questions=pool_questions(module.id, True),
-            quiz=db.session.scalar(select(Quiz).where(Quiz.module_id == module.id)), upload=GiftUploadForm(),
-            action=ActionForm(), type_labels=TYPE_LABELS,
-        ), 400
-    db.session.commit()
-    flash(f"Imported {len(added)} hotspot questions.", "success")
-    return redirect(url_for("quiz_authoring.pool", module_id=module.id), 303)

@@ -91,7 +91,7 @@ def test_role_required_with_a_typo_fails_at_import(tmp_path):
 def test_token_required_with_a_typo_fails_at_import(tmp_path):
     with pytest.raises(UnknownRoleError, match="'admn'"):
         _import_source(tmp_path, "typo_api", """
-            from training.records.api import token_required
+            from training.records.api_routes import token_required
 
             @token_required("admn")
             def records():
@@ -102,7 +102,7 @@ def test_token_required_with_a_typo_fails_at_import(tmp_path):
 def test_correct_role_names_import_and_are_recorded(tmp_path):
     module = _import_source(tmp_path, "good_views", """
         from training.auth.decorators import role_required
-        from training.records.api import token_required
+        from training.records.api_routes import token_required
 
         @role_required("instructor", "admin")
         def author():

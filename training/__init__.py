@@ -69,18 +69,18 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from modules.approval_routes import bp as approvals_bp
-    from modules.authoring import bp as authoring_bp
+    from modules.authoring_routes import bp as authoring_bp
     from modules.media.routes import bp as media_bp
     from modules.rendering import render_markdown_cached
     from modules.routes import bp as courses_bp
     from modules.steps import LessonSteps
     from quizzes.accommodation_routes import bp as accommodations_bp
-    from quizzes.authoring import bp as quiz_authoring_bp
-    from quizzes.authoring import module_links
+    from quizzes.authoring_routes import bp as quiz_authoring_bp
+    from quizzes.authoring_routes import module_links
     from quizzes.final_exam import FinalExamSteps, final_exam_link
-    from quizzes.final_exam import bp as final_exam_bp
-    from quizzes.hotspot_exchange import bp as hotspot_exchange_bp
-    from quizzes.reports import bp as quiz_reports_bp
+    from quizzes.final_exam_routes import bp as final_exam_bp
+    from quizzes.hotspot_routes import bp as hotspot_exchange_bp
+    from quizzes.report_routes import bp as quiz_reports_bp
     from quizzes.routes import bp as quizzes_bp
     from quizzes.steps import ModuleQuizSteps
     from training.auth.admin_routes import bp as admin_bp
@@ -98,10 +98,10 @@ def register_blueprints(app: Flask) -> None:
     from training.practical.providers import PROVIDERS as practical_providers
     from training.practical.routes import bp as practical_bp
     from training.progress.routes import bp as progress_bp
-    from training.records.api import bp as api_bp
+    from training.records.api_routes import bp as api_bp
     from training.records.roster_routes import bp as rosters_bp
     from training.records.routes import bp as records_bp
-    from training.site.public import bp as public_bp
+    from training.site.public_routes import bp as public_bp
     from training.site.routes import bp as site_bp
     from training.site.targets import target_url
     from training.steps import register_step_provider
@@ -119,7 +119,7 @@ def register_blueprints(app: Flask) -> None:
     app.add_template_global(target_url, "target_url")
     # the public course page lists the practical's rubric
     from training.practical.rubric import course_skills
-    from training.site.public import register_public_course_section
+    from training.site.public_routes import register_public_course_section
 
     app.add_template_global(course_skills, "practical_skills")
     register_public_course_section(app, "practical/_public_skills.html")

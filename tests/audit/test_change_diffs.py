@@ -212,3 +212,34 @@ def test_new_quiz_from_the_settings_page_is_audited(client, instructor, db, quiz
     quiz = db.session.scalar(select(Quiz).where(Quiz.module_id == setup.module2.id))
     created = only(db, "quiz.created", f"quiz:{quiz.id}")
     assert created.details["changes"]["pass_mark"] == {"old": None, "new": 75}
+
+
+def test_objectives_only_edit_is_audited_without_a_new_version(app, db, quiz_course):
+    """Objectives are not graded: a change to them keeps the version but is still on the record."""
+    from quizzes.questions import apply_spec
+
+    quiz_course()
+    question = db.session.scalar(select(Question).where(Question.qtype == "numeric"))
+    version = question.version
+    spec = question.spec()
+    spec.objectives = ["o1"]
+    assert apply_spec(question, spec) is True
+    db.session.commit()
+    assert question.version == version
+    entry = only(db, "question.edited", f"question:{question.id}")
+    assert entry.details["changes"] == {"objectives": {"old": [], "new": ["o1"]}}
+    assert apply_spec(question, question.spec()) is False  # the same again: nothing recorded
+    assert len(entries(db, "question.edited", f"question:{question.id}")) == 1
+
+
+def test_a_refused_blueprint_records_nothing_and_keeps_the_settings(client, instructor, db, quiz_course):
+    setup = quiz_course()
+    response = client.post(f"/author/quizzes/modules/{setup.module1.id}/settings", data={
+        "title": "Module one quiz", "pass_mark": "70", "grading_method": "highest",
+        "review_policy": "after_attempt", "blueprint": "o9: 3"})
+    assert response.status_code == 400
+    assert b"o9" in response.data
+    db.session.expire_all()
+    assert db.session.get(Quiz, setup.quiz.id).pass_mark == 80
+    assert entries(db, "quiz.settings_changed") == []
+

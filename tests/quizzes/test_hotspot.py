@@ -15,6 +15,7 @@ from quizzes.models import Attempt, Question, Quiz
 from quizzes.questions import export_pool
 from quizzes.spec import ZoneSpec
 from tests.quizzes.hotspot_helpers import PLEURA, TRAPEZIUS, enrol, hotspot_course, hotspot_spec
+from training.audit.models import AuditEntry
 
 
 def spec(**changes):
@@ -165,6 +166,8 @@ def test_json_export_import_round_trip_and_refusals(client, db, app, tmp_path, m
     assert "unknown objective" in post(json.dumps(unknown).encode()).get_data(as_text=True)
     assert post(b"{not json").status_code == 400
     assert db.session.scalar(select(Question).where(Question.title.in_(["Broken", "Other"]))) is None
+    imports = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "questions.imported")).all()
+    assert [(e.details["format"], e.details["question_ids"]) for e in imports] == [("hotspot-json", [again.id])]
 
 
 def test_item_analysis_covers_hotspot_questions(client, db, app, tmp_path, make_user, login):

@@ -21,8 +21,8 @@ from training.auth.services import (
 )
 from training.auth.tokens import CHANGE_EMAIL, RESET, VERIFY, InvalidLink, make_token, read_token
 from training.database import utcnow
-from training.notifications.rendering import absolute_url
 from training.notifications.services import queue_email
+from training.urls import public_url
 
 
 def _hour_bucket() -> str:
@@ -31,7 +31,7 @@ def _hour_bucket() -> str:
 
 def send_verification(user: User, *, reason: str = "registration") -> None:
     """Queue a confirmation link for the user's current address (at most one per hour and reason)."""
-    link = absolute_url("account.verify_email", token=make_token(VERIFY, user))
+    link = public_url("account.verify_email", token=make_token(VERIFY, user))
     queue_email(to=user, template="verify_email",
                 context={"name": user.name, "link": link, "hours": _hours()},
                 dedupe_key=f"verify:{user.id}:{user.email}:{reason}:{_hour_bucket()}")
@@ -52,8 +52,8 @@ def register(fields: dict) -> User | None:
     if existing is not None:
         hash_password(fields["password"])  # the same work as a real registration: no timing tell
         queue_email(to=existing, template="registration_attempt",
-                    context={"name": existing.name, "login_link": absolute_url("auth.login"),
-                             "reset_link": absolute_url("account.forgot_password")},
+                    context={"name": existing.name, "login_link": public_url("auth.login"),
+                             "reset_link": public_url("account.forgot_password")},
                     dedupe_key=f"registration-attempt:{existing.id}:{_hour_bucket()}")
         record_event("registration.duplicate", f"user:{existing.id}", actor=None)
         return None
@@ -86,7 +86,7 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None or not user.active:
         return
-    link = absolute_url("account.reset_password", token=make_token(RESET, user))
+    link = public_url("account.reset_password", token=make_token(RESET, user))
     queue_email(to=user, template="password_reset",
                 context={"name": user.name, "link": link, "minutes": current_app.config["RESET_LINK_MINUTES"]},
                 dedupe_key=f"reset:{user.id}:{utcnow():%Y%m%d%H%M}")
@@ -114,14 +114,14 @@ def request_email_change(user: User, new_email: str) -> None:
     new_email = normalize_email(new_email)
     if new_email == user.email:
         raise AccountError("That is already your email address.", field="email")
-    link = absolute_url("account.confirm_email_change", token=make_token(CHANGE_EMAIL, user, new_email))
+    link = public_url("account.confirm_email_change", token=make_token(CHANGE_EMAIL, user, new_email))
     stamp = utcnow().strftime("%Y%m%d%H%M")
     queue_email(to=new_email, template="email_change_confirm",
                 context={"name": user.name, "link": link, "hours": _hours()},
                 dedupe_key=f"email-change:{user.id}:{new_email}:{stamp}")
     queue_email(to=user, template="email_change_notice",
                 context={"name": user.name, "new_email": new_email, "done": False,
-                         "reset_link": absolute_url("account.forgot_password")},
+                         "reset_link": public_url("account.forgot_password")},
                 dedupe_key=f"email-change-notice:{user.id}:{new_email}:{stamp}")
     record_event("email.change_requested", f"user:{user.id}", {"to": new_email}, actor=user)
 
@@ -135,7 +135,7 @@ def confirm_email_change(token: str) -> User:
     old_email = user.email
     queue_email(to=old_email, template="email_change_notice",
                 context={"name": user.name, "new_email": new_email, "done": True,
-                         "reset_link": absolute_url("account.forgot_password")},
+                         "reset_link": public_url("account.forgot_password")},
                 dedupe_key=f"email-changed:{user.id}:{old_email}:{new_email}")
     user.email = new_email
     user.email_verified_at = utcnow()

@@ -17,7 +17,7 @@ from training.auth.passwords import verify_password
 from training.auth.services import AccountError
 from training.auth.tokens import InvalidLink
 from training.extensions import db, limiter
-from training.forms import ActionForm
+from training.forms import ActionForm, show_error
 
 bp = Blueprint("account", __name__)
 
@@ -116,7 +116,7 @@ def change_email():
                 recovery.request_email_change(current_user, form.email.data)
             except AccountError as err:
                 db.session.rollback()
-                getattr(form, err.field or "email").errors.append(str(err))
+                show_error(form, err, default="email")
             else:
                 db.session.commit()
                 flash(f"We sent a confirmation link to {form.email.data}. Your address changes once you open it.",

@@ -9,8 +9,8 @@ from flask import current_app, render_template
 from training.auth import throttle
 from training.auth.services import find_user_by_email, normalize_email
 from training.extensions import db
-from training.notifications.rendering import absolute_url
 from training.notifications.services import queue_email
+from training.urls import public_url
 
 #: the message every refusal shows; N is the whole minutes left in the window
 TRY_AGAIN = "Too many login attempts. Try again in {minutes} minute{s}."
@@ -38,7 +38,7 @@ def _warn_owner(email: str, verdict: throttle.Verdict) -> None:
         return
     queue_email(to=user, template="login_failures",
                 context={"name": user.name, "attempts": verdict.count, "minutes": verdict.minutes,
-                         "reset_link": absolute_url("account.forgot_password")},
+                         "reset_link": public_url("account.forgot_password")},
                 dedupe_key=f"login-failures:{user.id}:{_window_id(verdict)}")
     db.session.commit()
 

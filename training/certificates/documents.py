@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -14,19 +14,12 @@ from training.certificates.models import Certificate, CertificateEvent, Certific
 from training.certificates.record import RECORD_FILENAME, Check, check_certificate, record_json
 from training.certificates.snapshot import CertificateSnapshot, normalize_code
 from training.extensions import db
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute address on the public site (``PUBLIC_BASE_URL`` when configured)."""
-    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    if base:
-        return base + url_for(endpoint, **values)
-    return url_for(endpoint, **values, _external=True)
+from training.urls import public_url
 
 
 def verification_url(code: str) -> str:
     """The public verification address printed (and QR-encoded) on the certificate."""
-    return external_url("verify.certificate", code=code)
+    return public_url("verify.certificate", code=code)
 
 
 def integrity(certificate: Certificate) -> Check:

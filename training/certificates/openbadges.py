@@ -13,16 +13,17 @@ from datetime import UTC, datetime
 from flask import current_app
 
 from training.certificates.data_integrity import OB_V3, VC_V2, add_proof, multikey
-from training.certificates.documents import external_url, verification_url
+from training.certificates.documents import verification_url
 from training.certificates.keyring import published_keys
 from training.certificates.keys import signing_key
 from training.certificates.models import Certificate
 from training.certificates.status_list import PURPOSES, encode, position, set_indices
 from training.database import utcnow
+from training.urls import public_url
 
 
 def issuer_id() -> str:
-    return external_url("openbadges.issuer")
+    return public_url("openbadges.issuer")
 
 
 def verification_method(public_key) -> str:
@@ -37,7 +38,7 @@ def issuer_profile() -> dict:
         "id": issuer_id(),
         "type": ["Profile"],
         "name": current_app.config["CERT_ISSUER_NAME"],
-        "url": external_url("verify.lookup"),
+        "url": public_url("verify.lookup"),
         "verificationMethod": [
             {"id": verification_method(k.public), "type": "Multikey", "controller": issuer_id(),
              "publicKeyMultibase": multikey(k.public), "fingerprint": k.fingerprint,
@@ -56,7 +57,7 @@ def _stamp(moment: datetime) -> str:
 
 def _status_entry(certificate: Certificate, purpose: str) -> dict:
     where = position(certificate.id)
-    url = external_url("openbadges.status_list", purpose=purpose, list_number=where.list_number)
+    url = public_url("openbadges.status_list", purpose=purpose, list_number=where.list_number)
     return {"id": f"{url}#{where.index}", "type": "BitstringStatusListEntry",
             "statusPurpose": purpose, "statusListIndex": str(where.index),
             "statusListCredential": url}
@@ -68,21 +69,21 @@ def unsigned_credential(certificate: Certificate) -> dict:
     code = certificate.verification_code
     credential = {
         "@context": [VC_V2, OB_V3],
-        "id": external_url("openbadges.credential", code=code),
+        "id": public_url("openbadges.credential", code=code),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": f"{snap['course_title']} - Certificate of Completion",
         "description": (f"Continuing education certificate {snap['serial']}: "
                         f"{snap['total_hours']} contact hours ({snap['online_hours']} online, "
                         f"{snap['practical_hours']} in-person practical), {snap['ceus']} CEUs."),
         "issuer": {"id": issuer_id(), "type": ["Profile"], "name": snap["provider"],
-                   "url": external_url("verify.lookup")},
+                   "url": public_url("verify.lookup")},
         "validFrom": snap["issued_at"],
         "credentialSubject": {
             "type": ["AchievementSubject"],
             "identifier": [{"type": "IdentityObject", "identityType": "name", "hashed": False,
                             "identityHash": snap["trainee_name"]}],
             "achievement": {
-                "id": external_url("openbadges.achievement", course_code=snap["course_code"]),
+                "id": public_url("openbadges.achievement", course_code=snap["course_code"]),
                 "type": ["Achievement"],
                 "achievementType": "Certificate",
                 "name": snap["course_title"],
@@ -127,7 +128,7 @@ def _key_start() -> str:
 def status_list_credential(purpose: str, list_number: int) -> dict:
     """The signed BitstringStatusListCredential of one list, as the certificates stand now."""
     key = signing_key()
-    url = external_url("openbadges.status_list", purpose=purpose, list_number=list_number)
+    url = public_url("openbadges.status_list", purpose=purpose, list_number=list_number)
     now = _stamp(utcnow())
     credential = {
         "@context": [VC_V2],

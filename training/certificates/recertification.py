@@ -24,6 +24,7 @@ from training.certificates.models import Certificate, CertificateStatus, Recerti
 from training.certificates.services import replace_certificate
 from training.certificates.signals import certificate_issued
 from training.database import utcnow
+from training.errors import RuleViolation
 from training.extensions import db
 
 
@@ -174,7 +175,8 @@ def set_rule(course, *, validity_months: int | None, refresher_course_id: int | 
     return rule if after else None
 
 
-class RuleError(ValueError):
+class RuleError(RuleViolation):
+    """A recertification rule that cannot hold; ``field`` names the form field concerned."""
+
     def __init__(self, field_name: str, message: str):
-        super().__init__(message)
-        self.field = field_name
+        super().__init__(message, field_name)

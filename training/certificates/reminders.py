@@ -23,8 +23,8 @@ from training.certificates.models import (
 )
 from training.database import utcnow
 from training.extensions import db
-from training.notifications.rendering import absolute_url
 from training.notifications.services import queue_email
+from training.urls import public_url
 
 
 def queue_expiry_reminders(today: date | None = None) -> int:
@@ -80,9 +80,9 @@ def _queue(certificate: Certificate, lead: int, days_left: int, rule) -> None:
             "expires_on": certificate.expires_on.isoformat(),
             "days_left": days_left,
             "renewal": _renewal_text(rule),
-            "dashboard_link": absolute_url("progress.dashboard"),
-            "verify_link": absolute_url("verify.certificate", code=certificate.verification_code),
-            "preferences_link": absolute_url("notifications.preferences"),
+            "dashboard_link": public_url("progress.dashboard"),
+            "verify_link": public_url("verify.certificate", code=certificate.verification_code),
+            "preferences_link": public_url("notifications.preferences"),
         },
         dedupe_key=f"credential-expiring:{certificate.id}:{lead}",
         optional_kind="credential_expiring",

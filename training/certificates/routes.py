@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
@@ -24,6 +23,7 @@ from training.certificates.verification import linkedin_url
 from training.confirm import Confirmation, confirm_page
 from training.database import paginate
 from training.extensions import db
+from training.forms import show_error
 
 bp = Blueprint("certificates", __name__)
 
@@ -115,11 +115,6 @@ def _admin_page(certificate: Certificate, revoke_form: RevokeForm, reissue_form:
     ), status
 
 
-def _show_error(form: FlaskForm, err: services.CertificateError) -> None:
-    """A reason problem beside the field; anything else at the top of the page."""
-    (form.reason.errors if err.field == "reason" else form.form_errors).append(str(err))
-
-
 @bp.route("/admin/certificates/<int:certificate_id>")
 @role_required("admin")
 def admin_detail(certificate_id: int):
@@ -161,7 +156,7 @@ def revoke(certificate_id: int):
             services.revoke(certificate, form.reason.data, current_user._get_current_object())
         except services.CertificateError as err:
             db.session.rollback()
-            _show_error(form, err)
+            show_error(form, err)
         else:
             db.session.commit()
             flash(f"Certificate {certificate.serial} revoked.", "success")
@@ -180,7 +175,7 @@ def reissue(certificate_id: int):
             new = services.reissue(certificate, form.reason.data, admin)
         except services.CertificateError as err:
             db.session.rollback()
-            _show_error(form, err)
+            show_error(form, err)
         else:
             db.session.commit()
             flash(f"Certificate {certificate.serial} replaced by {new.serial}.", "success")
@@ -202,7 +197,7 @@ def correct(certificate_id: int, action: str):
             result = service(certificate, form.reason.data, current_user._get_current_object())
         except services.CertificateError as err:
             db.session.rollback()
-            _show_error(form, err)
+            show_error(form, err)
         else:
             db.session.commit()
             flash(f"{certificate.serial}: {heading.split(' (')[0].lower()} done.", "success")
@@ -239,7 +234,7 @@ def recertification_rule(course_id: int):
                      by=current_user._get_current_object())
         except RuleError as err:
             db.session.rollback()
-            getattr(form, err.field).errors = [str(err)]
+            show_error(form, err)
             status = 400
         else:
             db.session.commit()

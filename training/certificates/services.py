@@ -48,6 +48,7 @@ from training.certificates.snapshot import (
     new_verification_code,
 )
 from training.database import utcnow
+from training.errors import RuleViolation
 from training.extensions import db
 from training.practical.models import Assessment, Outcome
 from training.progress.engine import course_progress
@@ -57,12 +58,8 @@ from training.progress.services import lock_enrolment
 MAX_REASON = 500
 
 
-class CertificateError(ValueError):
+class CertificateError(RuleViolation):
     """A certificate rule was broken; ``field`` names the form field concerned."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def current_certificate(user_id: int, course_id: int) -> Certificate | None:

@@ -10,11 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from urllib.parse import urlencode
 
-from flask import url_for
-
 from training.certificates.documents import Verification, verification_url
 from training.certificates.keyring import published_key
 from training.certificates.models import Certificate, CertificateStatus
+from training.urls import public_url
 
 #: printed fields in the order the certificate prints them, with their labels
 PRINTED_FIELDS = (
@@ -103,10 +102,9 @@ def describe(result: Verification) -> dict:
             "key_fingerprint": certificate.key_fingerprint,
             "key_valid_from": _iso(key.valid_from) if key else None,
             "key_valid_until": _iso(key.valid_until) if key else None,
-            "keys_url": url_for("verify.published_keys_json", _external=True),
+            "keys_url": public_url("verify.published_keys_json"),
         },
         "verification_url": verification_url(certificate.verification_code),
-        "open_badge_url": url_for("openbadges.credential", code=certificate.verification_code,
-                                  _external=True),
+        "open_badge_url": public_url("openbadges.credential", code=certificate.verification_code),
     }
     return view

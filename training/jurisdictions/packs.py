@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC
 
-from flask import current_app, url_for
 from sqlalchemy import select
 
 from training.audit import record_event
@@ -29,6 +28,7 @@ from training.jurisdictions.evidence import TraineeEvidence
 from training.jurisdictions.models import EvidencePack
 from training.jurisdictions.rules import MODALITY_LABELS, Modality, number_text
 from training.jurisdictions.services import Verdict
+from training.urls import public_url
 
 PACK_FORMAT = "dn-evidence-pack/1"
 RECORD_FORMAT = "dn-evidence-pack-record/1"
@@ -38,13 +38,6 @@ RECORD_FILENAME = "evidence-pack.json"
 def canonical(payload: Mapping) -> bytes:
     """The exact bytes that are signed: sorted keys, no whitespace, UTF-8."""
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
-def public_url(endpoint: str, **values) -> str:
-    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    if base:
-        return base + url_for(endpoint, **values)
-    return url_for(endpoint, **values, _external=True)
 
 
 def _evidence_section(evidence: TraineeEvidence) -> dict:

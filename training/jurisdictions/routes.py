@@ -18,7 +18,7 @@ from training.forms import ActionForm
 from training.jurisdictions.evaluator import OUTCOME_LABELS
 from training.jurisdictions.evidence import gather_evidence
 from training.jurisdictions.models import EvidencePack, Jurisdiction
-from training.jurisdictions.packs import create_pack, public_url, record_json, verify_pack_code
+from training.jurisdictions.packs import create_pack, record_json, verify_pack_code
 from training.jurisdictions.services import (
     all_jurisdictions,
     evaluate_everywhere,
@@ -26,6 +26,7 @@ from training.jurisdictions.services import (
     rule_in_effect,
     verdict_for,
 )
+from training.urls import public_url
 
 bp = Blueprint("jurisdictions", __name__, url_prefix="/practise")
 verify_bp = Blueprint("pack_verify", __name__)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, has_request_context, request, url_for
+from flask import current_app
+
+from training.urls import base_url
 
 SUBJECT_PREFIX = "Subject:"
 
@@ -14,26 +16,6 @@ class RenderedMail:
     subject: str
     text: str
     html: str
-
-
-def base_url() -> str:
-    """The site's public address: PUBLIC_BASE_URL, else the current request's, else localhost."""
-    configured = current_app.config.get("PUBLIC_BASE_URL") or ""
-    if configured:
-        return configured.rstrip("/")
-    if has_request_context():
-        return request.url_root.rstrip("/")
-    return "http://localhost:5000"
-
-
-def absolute_url(endpoint: str, **values) -> str:
-    """A link for a mail: the route's path on the public base address (works in jobs too)."""
-    if has_request_context():
-        path = url_for(endpoint, **values)
-    else:
-        root = current_app.config.get("APPLICATION_ROOT") or "/"
-        path = current_app.url_map.bind("localhost", script_name=root).build(endpoint, values)
-    return base_url() + path
 
 
 def render_mail(template: str, context: dict) -> RenderedMail:

@@ -7,18 +7,10 @@ trainee; the dashboard and the sessions page tell them either way.
 
 from __future__ import annotations
 
-from flask import current_app
-
-from training.notifications.rendering import base_url
 from training.notifications.services import queue_email
 from training.practical.models import Seat, SupervisedSession
 from training.practical.venue_time import to_local
-
-
-def link(endpoint: str, **values) -> str:
-    """An absolute link built from the URL map alone, so it works in jobs and threads too."""
-    adapter = current_app.url_map.bind("localhost", script_name=current_app.config.get("APPLICATION_ROOT") or "/")
-    return base_url() + adapter.build(endpoint, values)
+from training.urls import public_url
 
 
 def tell_promoted(seat: Seat) -> None:
@@ -30,8 +22,8 @@ def tell_promoted(seat: Seat) -> None:
         context={
             "name": seat.user.name, "course_title": workshop.course.title, "workshop_title": workshop.title,
             "starts": f"{local:%A %-d %B %Y, %H:%M} {local.tzname()}", "venue": workshop.venue,
-            "sessions_link": link("practical.sessions", course_id=workshop.course_id),
-            "calendar_link": link("practical.calendar", seat_id=seat.id),
+            "sessions_link": public_url("practical.sessions", course_id=workshop.course_id),
+            "calendar_link": public_url("practical.calendar", seat_id=seat.id),
         },
     )
 
@@ -43,6 +35,6 @@ def tell_decided(log: SupervisedSession) -> None:
         context={
             "name": log.trainee.name, "course_title": log.course.title, "status": log.status,
             "treated_on": log.treated_on.isoformat(), "region": log.region, "supervisor": log.supervisor.name,
-            "note": log.decision_note, "logs_link": link("practical.my_logs", course_id=log.course_id),
+            "note": log.decision_note, "logs_link": public_url("practical.my_logs", course_id=log.course_id),
         },
     )

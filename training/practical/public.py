@@ -35,7 +35,7 @@ def public_workshops(course_id: int) -> list[PublicWorkshop]:
 
 def register_public_sections(app: Flask) -> None:
     """Put the workshops on every public course page."""
-    from training.site.public import register_public_course_section
+    from training.site.public_routes import register_public_course_section
 
     app.add_template_global(public_workshops, "practical_workshops")
     register_public_course_section(app, "practical/_public_workshops.html")

@@ -16,7 +16,7 @@ from modules.models import Course, Module
 from modules.services import find_enrolment
 from training.auth.decorators import role_required
 from training.extensions import db
-from training.forms import ActionForm
+from training.forms import ActionForm, show_error
 from training.practical import rubric, seats, supervised
 from training.practical.errors import PracticalError
 from training.practical.forms import SupervisedLogForm, TransferForm
@@ -39,12 +39,9 @@ def venue_time(utc, zone_name: str, fmt: str = "%a %-d %b %Y, %H:%M") -> str:
 
 def field_error(form, err: PracticalError) -> int:
     """Put the message next to its field (or above the form); the 4xx status to answer with."""
-    target = getattr(form, err.field, None) if (form is not None and err.field) else None
-    if target is not None:
-        target.errors = [*target.errors, str(err)]
-    elif form is not None:
-        form.form_errors.append(str(err))
-    return err.status if err.status != 400 or target is not None else 400
+    if form is not None:
+        show_error(form, err)
+    return err.status
 
 
 def _my_course(course_id: int) -> Course:

@@ -30,7 +30,7 @@ from modules.services import (
 from training.auth.decorators import role_required
 from training.confirm import Confirmation, confirm_page
 from training.extensions import db
-from training.forms import ActionForm
+from training.forms import ActionForm, show_error
 
 bp = Blueprint("authoring", __name__, url_prefix="/author")
 
@@ -40,10 +40,9 @@ AUTHORS = ("instructor",)
 def _refuse(form, err: ContentError) -> None:
     """Undo the attempt and put the message next to its field (or on top of the page)."""
     db.session.rollback()
-    field = getattr(form, err.field, None) if err.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(err)]
-    else:
+    if err.field and hasattr(form, err.field):
+        show_error(form, err)
+    else:  # not every authoring page shows errors above its form
         flash(str(err), "danger")
 
 
