@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from modules.forms import CourseForm, LessonForm, ModuleForm, MoveForm, lines
-from modules.models import Course, Lesson, LessonRevision, Module
+from modules.models import Course, Lesson, LessonRevision, Module, objective_pairs
 from modules.rendering import render_markdown
 from modules.seat_time import DEFAULT_SEAT_TIME_PERCENT
 from modules.services import (
@@ -301,6 +301,7 @@ def lesson(lesson_id: int):
 
 
 def _edit_lesson(form: LessonForm, module: Module, lesson: Lesson | None):
+    form.objectives.choices = [(key, f"{key}: {text}") for key, text in objective_pairs(module)]
     preview = None
     if form.is_submitted() and form.preview.data:
         # a preview changes nothing, so it must work while the title or slug is unfinished
@@ -311,6 +312,7 @@ def _edit_lesson(form: LessonForm, module: Module, lesson: Lesson | None):
             save_lesson(
                 module, saved, title=form.title.data, body=form.body.data, author=current_user,
                 slug=form.slug.data, minutes=form.minutes.data, published=form.published.data,
+                objectives=list(form.objectives.data or []),
             )
             db.session.commit()
         except ContentError as err:

@@ -31,6 +31,8 @@ COURSE_OPTIONAL_KEYS = {"final_exam", "prerequisites", "signoff_checklist"}
 MODULE_KEYS = {"title", "slug", "objectives"}
 MODULE_OPTIONAL_KEYS = {"quiz"}
 LESSON_KEYS = {"title", "slug", "minutes"}
+#: ``objectives``: ids of the module's objectives the lesson teaches (a quiz review links there)
+LESSON_OPTIONAL_KEYS = {"objectives"}
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class LessonSpec:
     body: str
     #: the figure files the body shows: as written (``figures/x.svg``) -> the file
     figures: dict[str, Path] = field(default_factory=dict)
+    #: ids of the module objectives the lesson teaches
+    objectives: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -246,16 +250,16 @@ def _read_module(reader: _Reader, folder: Path) -> ModuleSpec | None:
     if not lesson_files:
         reader.problem(name, None, "the module folder has no lesson files")
     for lesson_file in lesson_files:
-        lesson = _read_lesson(reader, lesson_file)
+        lesson = _read_lesson(reader, lesson_file, ids)
         if lesson is not None:
             module.lessons.append(lesson)
     reader.unique(module.lessons, "lesson")
     return module
 
 
-def _read_lesson(reader: _Reader, path: Path) -> LessonSpec | None:
+def _read_lesson(reader: _Reader, path: Path, module_objectives: list[str]) -> LessonSpec | None:
     name = reader.name(path)
-    parsed = reader.read(path, LESSON_KEYS)
+    parsed = reader.read(path, LESSON_KEYS, LESSON_OPTIONAL_KEYS)
     if parsed is None:
         return None
     meta, body = parsed
@@ -266,4 +270,17 @@ def _read_lesson(reader: _Reader, path: Path) -> LessonSpec | None:
         file=name, slug=reader.slug(meta, name), title=reader.text(meta, name, "title", MAX_TITLE),
         minutes=minutes or 1, body=body,
         figures=lesson_figures(body, path.parent.parent, lambda message: reader.problem(name, "body", message)),
+        objectives=_lesson_objectives(reader, meta, name, module_objectives),
     )
+
+
+def _lesson_objectives(reader: _Reader, meta: dict, name: str, module_objectives: list[str]) -> list[str]:
+    """The objective ids a lesson names; each must be one of its module's."""
+    ids = reader.text_list(meta, name, "objectives", allow_empty=False)
+    for objective in ids:
+        if objective not in module_objectives:
+            listed = ", ".join(module_objectives) or "none"
+            reader.problem(name, "objectives", f"unknown objective '{objective}' (module.md lists {listed})")
+    if len(set(ids)) != len(ids):
+        reader.problem(name, "objectives", "names an objective twice")
+    return list(dict.fromkeys(ids))

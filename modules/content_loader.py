@@ -211,7 +211,8 @@ def _write_lessons(module: Module, spec: ModuleSpec, summary: LoadSummary) -> No
             summary.lessons_created += 1
         elif _lesson_differs(lesson, lesson_spec, position):
             summary.lessons_updated += 1
-        _assign(lesson, position=position, minutes=lesson_spec.minutes, published=True)
+        _assign(lesson, position=position, minutes=lesson_spec.minutes, objectives=lesson_spec.objectives,
+                published=True)
         if save_revision(lesson, lesson_spec.title, body, author=None) is not None:
             summary.revisions_created += 1
     _retire(sorted(existing.values(), key=lambda x: x.position), len(spec.lessons), summary)
@@ -234,7 +235,8 @@ def import_figures(course: Course, spec: LessonSpec) -> str:
 
 
 def _lesson_differs(lesson: Lesson, spec: LessonSpec, position: int) -> bool:
-    return (lesson.position, lesson.minutes, lesson.published) != (position, spec.minutes, True)
+    return ((lesson.position, lesson.minutes, lesson.objectives, lesson.published)
+            != (position, spec.minutes, spec.objectives, True))
 
 
 def _retire(leftovers: list[Module] | list[Lesson], after: int, summary: LoadSummary) -> None:

@@ -12,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from training.auth.forms import MultiCheckboxField
 from training.forms import BoundedIntegerField
 from training.validators import finite_number
 
@@ -99,6 +100,11 @@ class LessonForm(FlaskForm):
         render_kw={"rows": 20},
     )
     published = BooleanField("Published", default=True)
+    #: choices are the module's objectives, set per request
+    objectives = MultiCheckboxField(
+        "Objectives taught", choices=[],
+        description="A quiz review links each question to the lessons teaching an objective it examines.",
+    )
     preview = SubmitField("Preview")
     submit = SubmitField("Save lesson")
 

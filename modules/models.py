@@ -101,6 +101,9 @@ class Lesson(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     minutes: Mapped[int] = mapped_column(default=15)
     published: Mapped[bool] = mapped_column(default=True)
+    #: ids of the module objectives this lesson teaches (``Module.objective_ids``): a quiz
+    #: review links each question to the lessons teaching the objectives it examines
+    objectives: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     current_revision_id: Mapped[int | None] = mapped_column(
         ForeignKey("lesson_revisions.id", use_alter=True, ondelete="SET NULL")
     )

@@ -7,6 +7,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from quizzes.access import quiz_course
 from quizzes.attempts import load_attempt
 from quizzes.models import Attempt, Quiz, Response
 from quizzes.review import review_items
@@ -34,8 +35,9 @@ def attempts(quiz_id: int):
 @role_required(*AUTHORS)
 def attempt(attempt_id: int):
     attempt = load_attempt(attempt_id) or abort(404)
-    return render_template("quizzes/authoring/attempt.html", attempt=attempt, quiz=attempt.quiz,
-                           items=review_items(attempt, reveal=True))
+    course = quiz_course(attempt.quiz)
+    return render_template("quizzes/authoring/attempt.html", attempt=attempt, quiz=attempt.quiz, course=course,
+                           items=review_items(attempt, reveal=True, course=course))
 
 
 @bp.route("/<int:quiz_id>/statistics")

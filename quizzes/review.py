@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from modules.models import Course, Lesson, Module
 from quizzes.grading import _best_numeric, _best_short, format_number
 from quizzes.hotspot import hotspot_review, hotspot_summary
-from quizzes.models import Attempt, Quiz
+from quizzes.models import Attempt, Question, Quiz
 from quizzes.results import QuizResult
 from quizzes.spec import QuestionSpec, QuestionType
 
@@ -40,6 +40,25 @@ class ReviewRow:
 
 
 @dataclass
+class LessonLink:
+    id: int
+    title: str
+
+
+@dataclass
+class Teaching:
+    """Where a question is taught: the lessons naming an objective it examines, else its module."""
+
+    module_id: int
+    module_position: int
+    module_title: str
+    #: empty when no published lesson of the module names one of the question's objectives
+    lessons: list[LessonLink] = field(default_factory=list)
+    #: the module's first published lesson, where "revise the module" starts
+    first_lesson_id: int | None = None
+
+
+@dataclass
 class ReviewItem:
     position: int
     title: str
@@ -52,6 +71,8 @@ class ReviewItem:
     general_feedback: str = ""
     #: a hotspot question's zones and marks to draw (``quizzes.hotspot.hotspot_review``), when revealed
     hotspot: dict | None = None
+    #: where to revise it (None when its module is not in the loaded course)
+    teaching: Teaching | None = None
 
 
 @dataclass
@@ -128,9 +149,33 @@ def _hotspot_rows(spec: QuestionSpec, answer: dict, fraction: float | None, reve
                       correct=(fraction is not None and fraction >= 1) if reveal else None)]
 
 
-def review_items(attempt: Attempt, *, reveal: bool) -> list[ReviewItem]:
-    """Per question of a submitted attempt, in the order the trainee saw them."""
+def teaching(question: Question, modules: dict[int, Module]) -> Teaching | None:
+    """The published lessons of the question's module that teach one of its objectives.
+
+    Lessons name objectives in their front matter (``Lesson.objectives``); when none does for
+    this question, the module itself is the place to revise. ``modules`` is the loaded course
+    outline, so a review costs no query per question.
+    """
+    module = modules.get(question.module_id)
+    if module is None:
+        return None
+    published = [lesson for lesson in module.lessons if lesson.published]
+    examined = set(question.objectives or [])
+    return Teaching(
+        module_id=module.id, module_position=module.position, module_title=module.title,
+        lessons=[LessonLink(lesson.id, lesson.title) for lesson in published
+                 if examined & set(lesson.objectives or [])],
+        first_lesson_id=published[0].id if published else None,
+    )
+
+
+def review_items(attempt: Attempt, *, reveal: bool, course: Course | None = None) -> list[ReviewItem]:
+    """Per question of a submitted attempt, in the order the trainee saw them.
+
+    With ``course`` (``quizzes.access.quiz_course``), each item says where its question is taught.
+    """
     layout = {entry["question_id"]: entry for entry in attempt.layout}
+    modules = {module.id: module for module in course.modules} if course is not None else {}
     items = []
     for response in attempt.responses:
         question = response.question
@@ -141,6 +186,7 @@ def review_items(attempt: Attempt, *, reveal: bool) -> list[ReviewItem]:
             points=question.points, score=response.score,
             outcome=_outcome(response.fraction, response.answer is not None),
             general_feedback=(question.general_feedback or "") if reveal else "",
+            teaching=teaching(question, modules),
         )
         if spec.qtype in CHOICE_TYPES:
             order = layout.get(question.id, {}).get("choice_order", [])

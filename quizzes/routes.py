@@ -183,7 +183,7 @@ def result(attempt_id: int):
     reveal = may_see_answers(quiz, summary)
     course = quiz_course(quiz)
     return render_template("quizzes/result.html", attempt=attempt, quiz=quiz, summary=summary, reveal=reveal,
-                           items=review_items(attempt, reveal=reveal), left=attempts_left(quiz, summary),
+                           items=review_items(attempt, reveal=reveal, course=course), left=attempts_left(quiz, summary),
                            retry=retry_step(quiz, course, summary), next_step=_next_step(attempt),
                            lessons=revision_lessons(quiz, course), course=course, module=quiz_module(quiz, course))
 

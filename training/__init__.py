@@ -123,6 +123,9 @@ def register_blueprints(app: Flask) -> None:
 
     app.add_template_global(course_skills, "practical_skills")
     register_public_course_section(app, "practical/_public_skills.html")
+    from training.practical.public import register_public_sections
+
+    register_public_sections(app)
     app.add_template_global(final_exam_link, "final_exam_link")
     # the practical's attendance, rubric and supervised sessions replace the former free-typed sign-off
     for provider in (LessonSteps(), ModuleQuizSteps(), *practical_providers, FinalExamSteps()):

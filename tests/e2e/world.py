@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 
+from modules.approvals import CourseApproval
 from modules.content_loader import seed_content
 from modules.models import Course, Enrolment, LessonTime
 from modules.services import complete_lesson
@@ -20,9 +23,10 @@ from quizzes.attempts import save_answers, start_attempt, submit_attempt
 from quizzes.content_loader import seed_quizzes
 from quizzes.models import Question, Quiz
 from tests.conftest import _PASSWORD_HASH
-from tests.factories import finish_online, make_course, sign_off
+from tests.factories import finish_online, make_course, make_workshop, sign_off
 from training.auth.models import User, UserRole
 from training.certificates.models import Certificate
+from training.practical.attendance import session_days
 from training.records.tokens import create_token
 
 SHIPPED_SLUG = "dry-needling-level-1"
@@ -83,7 +87,15 @@ def build_world(db) -> World:
     certificate = db.session.scalar(select(Certificate).where(Certificate.user_id == trainee.id))
     token, _raw = create_token(auditor, "Board export")
     question = db.session.scalar(select(Question).where(Question.module_id == module.id).order_by(Question.id))
+    hotspot = db.session.scalar(select(Question).where(Question.qtype == "hotspot").order_by(Question.id))
+    approval = CourseApproval(course_id=course.id, board="Texas Board of Physical Therapy Examiners",
+                              jurisdiction="TX", approval_number="TX-DN-2026-017", hours_approved=Decimal("10.7"),
+                              valid_from=date.today() - timedelta(days=30))
+    db.session.add(approval)
     db.session.commit()
+    # an upcoming lab of the shipped course, for its public page and the trainee's sessions
+    make_workshop(course, [instructor], capacity=4, title="Level 1 weekend lab, Austin",
+                  required_module_ids=[module.id])
 
     world = World(emails={u.role_rows[0].role: u.email for u in (trainee, instructor, auditor, admin)})
     world.ids.update(
@@ -92,6 +104,8 @@ def build_world(db) -> World:
         open_attempt_id=open_attempt.id, trainee_id=trainee.id, certificate_id=certificate.id,
         serial=certificate.serial, code=certificate.verification_code, question_id=question.id,
         finished_id=finished.id, token_id=token.id, workshop_id=workshop.id,
+        hotspot_question_id=hotspot.id, approval_id=approval.id,
+        workshop_day=session_days(workshop)[0].isoformat(),
     )
     return world
 
@@ -100,7 +114,7 @@ def build_world(db) -> World:
 PAGES: dict[str, list[str]] = {
     "anonymous": [
         "/", "/login", "/register", "/verify", "/verify/{code}", "/catalogue", "/catalogue/{slug}",
-        "/password/forgot", "/email/verify/resend",
+        "/password/forgot", "/email/verify/resend", "/register/check-inbox", "/verify/check-pdf",
     ],
     "trainee": [
         "/dashboard", "/courses/", "/catalogue/{slug}", "/courses/{slug}", "/courses/{slug}/lessons/{lesson_id}",
@@ -110,6 +124,7 @@ PAGES: dict[str, list[str]] = {
         "/certificates", "/account", "/account/password", "/verify/{code}",
         "/account/email", "/account/notifications", "/account/data", "/practical/",
         "/practical/courses/{finished_id}/skills", "/practical/courses/{finished_id}/supervised", "/practise",
+        "/practical/courses/{finished_id}/sessions", "/practical/courses/{course_id}/sessions", "/account/data/erase",
     ],
     "instructor": [
         "/courses/", "/courses/{slug}", "/author/", "/author/courses/new", "/author/courses/{course_id}",
@@ -129,6 +144,12 @@ PAGES: dict[str, list[str]] = {
         "/practical/courses/{finished_id}/workshops/new",
         "/author/courses/{course_id}/approvals",
         "/author/lessons/{table_lesson_id}/delete/confirm", "/author/modules/{module_id}/delete/confirm",
+        "/author/courses/{course_id}/media", "/author/accommodations/", "/author/quizzes/courses/{course_id}/final",
+        "/author/quizzes/modules/{module_id}/questions/new/hotspot", "/author/quizzes/questions/{hotspot_question_id}",
+        "/author/quizzes/modules/{module_id}/questions/new/truefalse",
+        "/author/quizzes/modules/{module_id}/questions/new/short",
+        "/author/courses/{course_id}/approvals/{approval_id}", "/practical/workshops/{workshop_id}/edit",
+        "/practical/workshops/{workshop_id}/attendance/{workshop_day}",
     ],
     "auditor": [
         "/records/certificates", "/records/audit", "/records/tokens", "/records/trainees",

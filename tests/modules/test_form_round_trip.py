@@ -61,3 +61,33 @@ def test_saving_a_shipped_lesson_unchanged_makes_no_new_revision(client, db, mak
     assert response.status_code == 302, response.get_data(as_text=True)
     assert db.session.scalar(
         select(db.func.count(LessonRevision.id)).where(LessonRevision.lesson_id == lesson.id)) == revisions
+
+
+def test_a_lesson_keeps_its_objectives_through_the_form_and_an_author_changes_them(client, db, make_user, login):
+    from modules.models import Lesson
+
+    seed_content()
+    db.session.commit()
+    lesson = db.session.scalar(select(Lesson).where(Lesson.slug == "thorax-and-pneumothorax"))
+    assert lesson.objectives == ["anat-thorax", "anat-pneumothorax"]
+    login(make_user("instructor"))
+    page = client.get(f"/author/lessons/{lesson.id}").get_data(as_text=True)
+    assert "anat-landmarks: Use palpable surface landmarks" in page  # every objective of the module offered
+    fields = form_with(page, "body")
+    assert [value for name, value in fields if name == "objectives"] == ["anat-thorax", "anat-pneumothorax"]
+    assert client.post(f"/author/lessons/{lesson.id}",
+                       data=MultiDict([*fields, ("submit", "Save lesson")])).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Lesson, lesson.id).objectives == ["anat-thorax", "anat-pneumothorax"]
+
+    changed = [(name, value) for name, value in fields if name != "objectives"] + [("objectives", "anat-landmarks")]
+    assert client.post(f"/author/lessons/{lesson.id}",
+                       data=MultiDict([*changed, ("submit", "Save lesson")])).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Lesson, lesson.id).objectives == ["anat-landmarks"]
+
+    foreign = [(name, value) for name, value in changed if name != "objectives"] + [("objectives", "dn-definition")]
+    refused = client.post(f"/author/lessons/{lesson.id}", data=MultiDict([*foreign, ("submit", "Save lesson")]))
+    assert refused.status_code == 400 and "not a valid choice" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Lesson, lesson.id).objectives == ["anat-landmarks"]

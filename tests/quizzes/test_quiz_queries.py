@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from modules.models import Lesson
+from modules.services import save_revision
 from quizzes.questions import add_question
 from quizzes.spec import ChoiceSpec, QuestionSpec, QuestionType
+from training.extensions import db
 
 from .conftest import CORRECT_TEXT, enrol, full_marks_form
 
@@ -18,12 +21,20 @@ STEP_BUDGET = {"quiz, content cache cold": 17, "quiz before": 11, "start": 16, "
                "submit": 27, "result": 11, "quiz": 11}
 
 
-def add_questions(module_id: int, count: int) -> None:
+def add_questions(module, count: int) -> None:
+    """``count`` questions, each examining its own objective taught by its own lesson (the result
+    links each question to its lesson)."""
+    module.objectives = [f"Objective {index}" for index in range(count)]
     for index in range(count):
         CORRECT_TEXT.setdefault(f"Extra {index}", ["Yes"])  # both trainees pass: the same path
-        add_question(module_id, QuestionSpec(
+        lesson = Lesson(position=len(module.lessons) + 1, slug=f"extra-{index}", title=f"Extra lesson {index}",
+                        minutes=5, objectives=[f"o{index + 1}"])
+        module.lessons.append(lesson)
+        db.session.flush()
+        save_revision(lesson, lesson.title, "Body")
+        add_question(module.id, QuestionSpec(
             qtype=QuestionType.SINGLE, title=f"Extra {index}", prompt=f"Extra question {index}?",
-            choices=[ChoiceSpec(1, "Yes", 1.0), ChoiceSpec(2, "No", 0.0)],
+            choices=[ChoiceSpec(1, "Yes", 1.0), ChoiceSpec(2, "No", 0.0)], objectives=[f"o{index + 1}"],
         ))
 
 
@@ -68,7 +79,7 @@ def page_statements(client, db, count_queries, setup, trainee) -> dict[str, int]
 def test_statement_counts_do_not_grow_with_questions(app, db, make_user, login, quiz_course, count_queries):
     small = quiz_course(slug="small-quiz", draw_count=None)
     large = quiz_course(slug="large-quiz", draw_count=None)
-    add_questions(large.module1.id, EXTRA)
+    add_questions(large.module1, EXTRA)
     db.session.commit()
     results = []
     for setup in (small, large):
@@ -79,3 +90,28 @@ def test_statement_counts_do_not_grow_with_questions(app, db, make_user, login, 
         results.append(page_statements(client, db, count_queries, setup, trainee))
     assert results[0] == results[1], results
     assert all(results[0][step] <= most for step, most in STEP_BUDGET.items()), str(results[0])
+
+
+def test_instructor_review_statements_do_not_grow_with_questions(app, db, make_user, login, quiz_course,
+                                                                 count_queries):
+    small = quiz_course(slug="small-review", draw_count=None)
+    large = quiz_course(slug="large-review", draw_count=None)
+    add_questions(large.module1, EXTRA)
+    db.session.commit()
+    instructor = make_user("instructor")
+    counts = []
+    for setup in (small, large):
+        client = app.test_client()
+        trainee = make_user("trainee")
+        enrol(db, trainee, setup.course)
+        login(trainee, on=client)
+        attempt_id = int(client.post(f"/quizzes/{setup.quiz.id}/start").headers["Location"].rsplit("/", 1)[1])
+        client.post(f"/quizzes/attempts/{attempt_id}/save", data={"submit": "1"})
+        client.post("/logout")
+        login(instructor, on=client)
+        with count_queries() as statements:
+            page = client.get(f"/author/quizzes/attempts/{attempt_id}")
+        assert page.status_code == 200
+        counts.append(len(statements))
+    assert "Extra lesson 7</a>" in page.get_data(as_text=True)
+    assert counts[0] == counts[1], counts

@@ -10,9 +10,11 @@ from flask import Blueprint, Flask, abort, current_app, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from modules.approval_services import approvals_valid_on
 from modules.models import Course, Module
 from quizzes.models import Quiz
 from training.auth.decorators import public
+from training.database import utcnow
 from training.extensions import db
 
 bp = Blueprint("public", __name__)
@@ -33,7 +35,8 @@ def catalogue():
 @bp.route("/catalogue/<slug>")
 @public
 def course(slug: str):
-    """Outline, hours, approval, practical, prerequisites: what a clinician checks before enrolling."""
+    """Outline, hours, approvals, practical, workshops, prerequisites: what a clinician checks
+    before enrolling."""
     course = db.session.scalar(
         select(Course).where(Course.slug == slug, Course.published)
         .options(selectinload(Course.modules).selectinload(Module.lessons))
@@ -45,5 +48,6 @@ def course(slug: str):
     }
     return render_template(
         "site/course.html", course=course, modules=modules, quizzes=quizzes,
+        approvals=approvals_valid_on(course.id, utcnow().date()),
         sections=current_app.extensions.get("public_course_sections", []),
     )
