@@ -188,3 +188,14 @@ PAGES: dict[str, list[str]] = {
         "/admin/certificates/{certificate_id}/revoke/confirm", "/admin/certificates/rules/{finished_id}",
     ],
 }
+
+#: pages for broken links and unknown addresses (URL template -> status), walked as anonymous:
+#: the shared error page and the "link no longer works" page must be as usable as any other
+#: (a confirmation link is opened with a button, so its page answers 200 and refuses on POST)
+ERROR_PAGES: dict[str, int] = {
+    "/no-such-page": 404,
+    "/email/verify/not-a-real-link": 200,
+    "/password/reset/not-a-real-link": 400,
+    "/evidence/NOT-A-CODE": 404,
+    "/verify/NOT-A-CODE": 404,
+}
