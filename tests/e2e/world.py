@@ -95,11 +95,16 @@ def build_world(db) -> World:
     token, _raw = create_token(auditor, "Board export")
     question = db.session.scalar(select(Question).where(Question.module_id == module.id).order_by(Question.id))
     hotspot = db.session.scalar(select(Question).where(Question.qtype == "hotspot").order_by(Question.id))
-    approval = CourseApproval(course_id=course.id, board="Texas Board of Physical Therapy Examiners",
-                              jurisdiction="TX", approval_number="TX-DN-2026-017", hours_approved=Decimal("10.7"),
-                              valid_from=date.today() - timedelta(days=30))
-    db.session.add(approval)
-    db.session.commit()
+    # the shipped course's board approval (one per database: several test modules build a world)
+    board = "Texas Board of Physical Therapy Examiners"
+    approval = db.session.scalar(select(CourseApproval).where(
+        CourseApproval.course_id == course.id, CourseApproval.board == board))
+    if approval is None:
+        approval = CourseApproval(course_id=course.id, board=board, jurisdiction="TX",
+                                  approval_number="TX-DN-2026-017", hours_approved=Decimal("10.7"),
+                                  valid_from=date.today() - timedelta(days=30))
+        db.session.add(approval)
+        db.session.commit()
     # an upcoming lab of the shipped course, for its public page and the trainee's sessions
     make_workshop(course, [instructor], capacity=4, title="Level 1 weekend lab, Austin",
                   required_module_ids=[module.id])
