@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from flask_login import login_user, logout_user
 
-from training.timezones import is_known_zone, localdate, localtime, zone_choices
+from training.timezones import is_known_zone, localdate, localtime, reader_today, zone_choices
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -54,3 +55,15 @@ def test_zone_choices_are_real_iana_zones():
     names = [name for name, _ in zone_choices()]
     assert names[0] == "America/New_York" and "America/Denver" in names and len(names) == len(set(names))
     assert is_known_zone("Europe/Dublin") and not is_known_zone("Mars/Olympus")
+
+
+def test_today_is_the_readers_calendar_day(app, make_user):
+    """At every instant one of these two zones is on another calendar day than UTC."""
+    utc_today = datetime.now(UTC).date()
+    seen = []
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):  # UTC+14 and UTC-11
+        with app.test_request_context():
+            login_user(make_user(time_zone=zone))
+            seen.append(reader_today())
+            assert seen[-1] == datetime.now(ZoneInfo(zone)).date()
+    assert any(day != utc_today for day in seen)

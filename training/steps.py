@@ -31,8 +31,6 @@ class StepKind(StrEnum):
     ATTENDANCE = "attendance"
     RUBRIC = "rubric"
     SUPERVISED = "supervised"
-    #: the instructor's practical sign-off (until the practical package replaces it)
-    SIGNOFF = "signoff"
 
 
 class Gate(StrEnum):

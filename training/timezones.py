@@ -55,6 +55,12 @@ def to_local(value: datetime, zone: ZoneInfo | None = None) -> datetime:
     return aware.astimezone(zone or reader_zone())
 
 
+def reader_today() -> date:
+    """Today's date where the reader is: "today" in a rule (a licence still valid, hours still
+    current) means the reader's calendar day, not UTC's, which is already tomorrow on a US evening."""
+    return datetime.now(UTC).astimezone(reader_zone()).date()
+
+
 def localtime(value: datetime | None, fmt: str = "%-d %b %Y, %H:%M %Z") -> str:
     """Jinja filter: ``{{ attempt.submitted_at|localtime }}`` -> "3 Mar 2026, 09:15 MST"."""
     if value is None:

@@ -15,7 +15,7 @@ from tests.e2e.a11y import (
     horizontal_overflow,
     log_in,
 )
-from tests.e2e.world import PAGES, build_world
+from tests.e2e.world import ERROR_PAGES, PAGES, build_world
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +45,24 @@ def test_every_page_passes_axe_and_fits_a_phone(role, world, page):
             problems += [f"{url} @{width}: {line}" for line in describe(axe_violations(page))]
             if viewport is DESKTOP:
                 problems += [f"{url} @{width}: {line}" for line in focus_problems(page)]
+            if viewport is PHONE and (extra := horizontal_overflow(page)) > 0:
+                problems.append(f"{url} @{width}: scrolls sideways by {extra}px")
+    assert not problems, "\n".join(problems)
+
+
+def test_error_pages_pass_axe_and_fit_a_phone(world, page):
+    """Broken links and unknown addresses land on pages that are as accessible as the others."""
+    problems: list[str] = []
+    for template, status in ERROR_PAGES.items():
+        url = world.url(template)
+        for viewport in (DESKTOP, PHONE):
+            page.set_viewport_size(viewport)
+            response = page.goto(url)
+            if response is None or response.status != status:
+                problems.append(f"{url}: HTTP {response.status if response else '?'}, expected {status}")
+                break
+            width = viewport["width"]
+            problems += [f"{url} @{width}: {line}" for line in describe(axe_violations(page))]
             if viewport is PHONE and (extra := horizontal_overflow(page)) > 0:
                 problems.append(f"{url} @{width}: scrolls sideways by {extra}px")
     assert not problems, "\n".join(problems)

@@ -25,11 +25,18 @@ from quizzes.models import Question, Quiz
 from tests.conftest import _PASSWORD_HASH
 from tests.factories import finish_online, make_course, make_workshop, sign_off
 from training.auth.models import User, UserRole
+from training.auth.tokens import CHANGE_EMAIL, RESET, VERIFY, make_token
 from training.certificates.models import Certificate
+from training.jurisdictions.evidence import gather_evidence
+from training.jurisdictions.loader import load_rules
+from training.jurisdictions.packs import create_pack
+from training.jurisdictions.services import evaluate_user, find_jurisdiction
 from training.practical.attendance import session_days
 from training.records.tokens import create_token
 
 SHIPPED_SLUG = "dry-needling-level-1"
+#: a jurisdiction of the shipped rule files with requirements to show
+PRACTISE_CODE = "GA"
 
 
 @dataclass
@@ -88,14 +95,29 @@ def build_world(db) -> World:
     token, _raw = create_token(auditor, "Board export")
     question = db.session.scalar(select(Question).where(Question.module_id == module.id).order_by(Question.id))
     hotspot = db.session.scalar(select(Question).where(Question.qtype == "hotspot").order_by(Question.id))
-    approval = CourseApproval(course_id=course.id, board="Texas Board of Physical Therapy Examiners",
-                              jurisdiction="TX", approval_number="TX-DN-2026-017", hours_approved=Decimal("10.7"),
-                              valid_from=date.today() - timedelta(days=30))
-    db.session.add(approval)
-    db.session.commit()
+    # the shipped course's board approval (one per database: several test modules build a world)
+    board = "Texas Board of Physical Therapy Examiners"
+    approval = db.session.scalar(select(CourseApproval).where(
+        CourseApproval.course_id == course.id, CourseApproval.board == board))
+    if approval is None:
+        approval = CourseApproval(course_id=course.id, board=board, jurisdiction="TX",
+                                  approval_number="TX-DN-2026-017", hours_approved=Decimal("10.7"),
+                                  valid_from=date.today() - timedelta(days=30))
+        db.session.add(approval)
+        db.session.commit()
     # an upcoming lab of the shipped course, for its public page and the trainee's sessions
     make_workshop(course, [instructor], capacity=4, title="Level 1 weekend lab, Austin",
                   required_module_ids=[module.id])
+
+    # the shipped practice rules, and an evidence pack the trainee made for one jurisdiction
+    load_rules()
+    db.session.flush()
+    pack = create_pack(trainee, evaluate_user(trainee, find_jurisdiction(PRACTISE_CODE), date.today()),
+                       gather_evidence(trainee), by=trainee)
+    # someone who registered and has not opened the confirmation link yet
+    newcomer = _user(db, "trainee", f"new-{tag}", "Lee Park")
+    newcomer.email_verified_at = None
+    db.session.commit()
 
     world = World(emails={u.role_rows[0].role: u.email for u in (trainee, instructor, auditor, admin)})
     world.ids.update(
@@ -106,6 +128,9 @@ def build_world(db) -> World:
         finished_id=finished.id, token_id=token.id, workshop_id=workshop.id,
         hotspot_question_id=hotspot.id, approval_id=approval.id,
         workshop_day=session_days(workshop)[0].isoformat(),
+        jurisdiction=PRACTISE_CODE, pack_id=pack.id, pack_code=pack.verification_code,
+        verify_token=make_token(VERIFY, newcomer), reset_token=make_token(RESET, trainee),
+        email_token=make_token(CHANGE_EMAIL, trainee, f"dana-{tag}@example.net"),
     )
     return world
 
@@ -115,6 +140,8 @@ PAGES: dict[str, list[str]] = {
     "anonymous": [
         "/", "/login", "/register", "/verify", "/verify/{code}", "/catalogue", "/catalogue/{slug}",
         "/password/forgot", "/email/verify/resend", "/register/check-inbox", "/verify/check-pdf",
+        "/evidence/{pack_code}", "/email/verify/{verify_token}", "/password/reset/{reset_token}",
+        "/account/email/confirm/{email_token}",
     ],
     "trainee": [
         "/dashboard", "/courses/", "/catalogue/{slug}", "/courses/{slug}", "/courses/{slug}/lessons/{lesson_id}",
@@ -125,6 +152,7 @@ PAGES: dict[str, list[str]] = {
         "/account/email", "/account/notifications", "/account/data", "/practical/",
         "/practical/courses/{finished_id}/skills", "/practical/courses/{finished_id}/supervised", "/practise",
         "/practical/courses/{finished_id}/sessions", "/practical/courses/{course_id}/sessions", "/account/data/erase",
+        "/practise/{jurisdiction}", "/practise/packs/{pack_id}", "/evidence/{pack_code}",
     ],
     "instructor": [
         "/courses/", "/courses/{slug}", "/author/", "/author/courses/new", "/author/courses/{course_id}",
@@ -150,15 +178,29 @@ PAGES: dict[str, list[str]] = {
         "/author/quizzes/modules/{module_id}/questions/new/short",
         "/author/courses/{course_id}/approvals/{approval_id}", "/practical/workshops/{workshop_id}/edit",
         "/practical/workshops/{workshop_id}/attendance/{workshop_day}",
+        "/practise/trainees/{trainee_id}", "/practise/trainees/{trainee_id}/{jurisdiction}",
+        "/practise/packs/{pack_id}",
     ],
     "auditor": [
         "/records/certificates", "/records/audit", "/records/tokens", "/records/trainees",
         "/records/trainees/{trainee_id}", "/records/tokens/{token_id}/revoke/confirm",
         "/records/rosters", "/records/rosters/deadlines", "/practise/trainees/{trainee_id}",
+        "/practise/trainees/{trainee_id}/{jurisdiction}", "/practise/packs/{pack_id}",
     ],
     "admin": [
         "/admin/users", "/admin/users/new", "/admin/users/{trainee_id}", "/admin/certificates",
         "/admin/certificates/{certificate_id}", "/admin/users/{trainee_id}/active/confirm",
         "/admin/certificates/{certificate_id}/revoke/confirm", "/admin/certificates/rules/{finished_id}",
     ],
+}
+
+#: pages for broken links and unknown addresses (URL template -> status), walked as anonymous:
+#: the shared error page and the "link no longer works" page must be as usable as any other
+#: (a confirmation link is opened with a button, so its page answers 200 and refuses on POST)
+ERROR_PAGES: dict[str, int] = {
+    "/no-such-page": 404,
+    "/email/verify/not-a-real-link": 200,
+    "/password/reset/not-a-real-link": 400,
+    "/evidence/NOT-A-CODE": 404,
+    "/verify/NOT-A-CODE": 404,
 }

@@ -37,6 +37,7 @@ def test_a_new_enrolment_shows_everything_left(client, login, trainee, course):
         assert quiz.title in page
     assert f'href="/practical/courses/{course.id}/sessions">Book your lab</a>' in page
     assert "0 of 27 in-person hours attended" in page
+    assert "waiting for an instructor" not in page  # the trainee has the online part to do first
 
 
 def test_continue_leads_to_the_next_lesson_then_the_quiz(client, login, trainee, course):
@@ -59,6 +60,7 @@ def test_waiting_for_signoff_then_complete(client, login, trainee, instructor, c
     sign_off(instructor, trainee, course, outcome="not_yet", notes="Revisit needle depth")
     page = client.get("/dashboard").get_data(as_text=True)
     assert "0 of 3 skills competent" in page and "Book your lab" not in page
+    assert "waiting for an instructor" in page  # the online part is done: the rest is the assessor's
     sign_off(instructor, trainee, course)
     page = client.get("/dashboard").get_data(as_text=True)
     assert bar(page, course.title) == 100

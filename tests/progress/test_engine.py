@@ -61,8 +61,8 @@ def test_percentage_is_by_weight_and_the_exam_waits_for_every_module():
     assert progress.percent == round(100 * 3 / 6)
     assert progress.status() == "in_progress"  # the exam is the trainee's to take
     assert progress.continue_target == Target("exam.take")
-    signoff = StepState(key="signoff", kind=StepKind.SIGNOFF, title="Sign-off", done=False)
-    waiting = evaluate(MODULES, states[:-1] + [exam(done=True), signoff])
+    rubric = StepState(key="rubric", kind=StepKind.RUBRIC, title="Skills assessed", done=False)
+    waiting = evaluate(MODULES, states[:-1] + [exam(done=True), rubric])
     assert waiting.online_complete and waiting.status() == "awaiting_signoff"
     assert waiting.continue_target is None  # nothing the trainee can do now
     done = evaluate(MODULES, states[:-1] + [exam(done=True)])

@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from training.auth.decorators import public, role_required
 from training.auth.models import User, UserRole
-from training.database import utcnow
 from training.extensions import db, limiter
 from training.forms import ActionForm
 from training.jurisdictions.evaluator import OUTCOME_LABELS
@@ -26,6 +25,7 @@ from training.jurisdictions.services import (
     rule_in_effect,
     verdict_for,
 )
+from training.timezones import reader_today
 from training.urls import public_url
 
 bp = Blueprint("jurisdictions", __name__, url_prefix="/practise")
@@ -58,7 +58,7 @@ def _overview(user: User, *, own: bool):
         target = ("jurisdictions.mine_detail", {"code": chosen.code}) if own else \
             ("jurisdictions.trainee_detail", {"user_id": user.id, "code": chosen.code})
         return redirect(url_for(target[0], **target[1]))
-    today = utcnow().date()
+    today = reader_today()
     evidence, verdicts = evaluate_everywhere(user, today)
     home = find_jurisdiction(user.license_state)
     first = next((v for v in verdicts if home is not None and v.jurisdiction.id == home.id), None)
@@ -69,7 +69,7 @@ def _overview(user: User, *, own: bool):
 
 def _detail(user: User, code: str, *, own: bool):
     jurisdiction = _jurisdiction_or_404(code)
-    today = utcnow().date()
+    today = reader_today()
     evidence = gather_evidence(user)
     verdict = verdict_for(jurisdiction, rule_in_effect(jurisdiction, user.profession, today), evidence, today)
     packs = db.session.scalars(select(EvidencePack).where(
@@ -83,7 +83,7 @@ def _make_pack(user: User, code: str):
     jurisdiction = _jurisdiction_or_404(code)
     if not ActionForm().validate_on_submit():
         abort(400, "The form expired; reload the page and try again.")
-    today = utcnow().date()
+    today = reader_today()
     evidence = gather_evidence(user)
     verdict = verdict_for(jurisdiction, rule_in_effect(jurisdiction, user.profession, today), evidence, today)
     pack = create_pack(user, verdict, evidence, by=current_user._get_current_object())
