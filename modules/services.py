@@ -150,17 +150,36 @@ def save_lesson(
     module: Module, lesson: Lesson, *, title: str, body: str, author=None,
     position: int | None = None, **values,
 ) -> LessonRevision | None:
-    """Create or edit ``lesson`` (slug, minutes, published); a changed text makes a revision."""
+    """Create or edit ``lesson`` (slug, minutes, published, objectives); a changed text makes a revision.
+
+    The edit is audited with each changed field, the revision number standing for the text (the
+    revision keeps the words): minutes decide contact hours, and objectives say what a lesson
+    teaches, so a board may ask what a lesson was on a given day.
+    """
     check_title(title)
     check_body(body)
+    before = {} if lesson.id is None else _lesson_record(lesson)
     is_new = _fit_among(module.lessons, lesson, values.get("slug", lesson.slug), "lesson", position)
     for name, value in values.items():
         setattr(lesson, name, value)
     if is_new:
         module.lessons.append(lesson)
     revision = save_revision(lesson, title, body, author=author)
+    db.session.flush()
+    record_changes("lesson.created" if not before else "lesson.edited", f"lesson:{lesson.id}", before,
+                   _lesson_record(lesson), module_id=module.id)
     update_contact_hours(module.course)
     return revision
+
+
+def _lesson_record(lesson: Lesson) -> dict:
+    """What the audit log keeps of a lesson: its settings and which revision holds its text."""
+    revision = lesson.current_revision
+    return {**snapshot(lesson, LESSON_AUDITED), "revision": revision.number if revision is not None else None}
+
+
+#: the lesson fields an edit is audited by (the text is audited as its revision number)
+LESSON_AUDITED = ("title", "slug", "minutes", "published", "objectives")
 
 
 def check_body(body: str) -> None:
@@ -233,6 +252,7 @@ def delete_lesson(lesson: Lesson) -> None:
             "so that their progress is kept."
         )
     module, course = lesson.module, lesson.module.course
+    record_event("lesson.deleted", f"lesson:{lesson.id}", {"module_id": module.id, "lesson": _lesson_record(lesson)})
     module.lessons.remove(lesson)  # delete-orphan deletes it (see delete_module)
     renumber(module.lessons)
     update_contact_hours(course)

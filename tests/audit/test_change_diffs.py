@@ -243,3 +243,31 @@ def test_a_refused_blueprint_records_nothing_and_keeps_the_settings(client, inst
     assert db.session.get(Quiz, setup.quiz.id).pass_mark == 80
     assert entries(db, "quiz.settings_changed") == []
 
+
+
+def test_lesson_edits_record_minutes_objectives_text_and_deletion(app, db, make_user):
+    from modules.services import delete_lesson, save_lesson
+    from tests.factories import build_course, lessons_in
+
+    author = make_user("instructor")
+    course = build_course((2,), author=author)
+    lesson = lessons_in(course.id)[0]
+    created = only(db, "lesson.created", f"lesson:{lesson.id}")
+    assert created.details["changes"]["minutes"] == {"old": None, "new": 15}
+    save_lesson(lesson.module, lesson, title=lesson.title, body="New words.", author=author,
+                slug=lesson.slug, minutes=25, published=True, objectives=["o1"])
+    db.session.commit()
+    edited = only(db, "lesson.edited", f"lesson:{lesson.id}")
+    assert edited.details["changes"] == {
+        "minutes": {"old": 15, "new": 25}, "objectives": {"old": [], "new": ["o1"]},
+        "revision": {"old": 1, "new": 2},
+    }
+    save_lesson(lesson.module, lesson, title=lesson.title, body="New words.", author=author,
+                slug=lesson.slug, minutes=25, published=True, objectives=["o1"])
+    db.session.commit()
+    assert len(entries(db, "lesson.edited", f"lesson:{lesson.id}")) == 1  # an unchanged save is no edit
+    lesson_id = lesson.id
+    delete_lesson(lesson)
+    db.session.commit()
+    deleted = only(db, "lesson.deleted", f"lesson:{lesson_id}")
+    assert deleted.details["lesson"]["minutes"] == 25 and deleted.details["lesson"]["revision"] == 2
