@@ -12,18 +12,10 @@ from uuid import uuid4
 from playwright.sync_api import expect
 
 from modules.models import Enrolment
-from tests.conftest import _PASSWORD_HASH, PASSWORD
+from tests.conftest import PASSWORD
+from tests.e2e.people import live_user
 from tests.factories import build_course, lessons_in
-from training.auth.models import User, UserRole
-
-
-def live_user(live_db, role: str, name: str) -> str:
-    email = f"{role}-{uuid4().hex[:12]}@example.org"
-    user = User(email=email, name=name, password_hash=_PASSWORD_HASH)
-    user.role_rows = [UserRole(role=role)]
-    live_db.session.add(user)
-    live_db.session.commit()
-    return email
+from training.auth.models import User
 
 
 def log_in(page, email: str) -> None:

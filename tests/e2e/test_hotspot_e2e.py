@@ -13,8 +13,9 @@ from modules.media.body_charts import add_body_chart
 from modules.models import Course, Enrolment, Lesson, LessonCompletion, Module
 from modules.services import save_revision
 from quizzes.models import Attempt, Question, Quiz
-from tests.conftest import _PASSWORD_HASH, PASSWORD
-from training.auth.models import User, UserRole
+from tests.e2e.a11y import log_in
+from tests.e2e.people import live_user
+from training.auth.models import User
 
 
 def wait_for_image(image) -> None:
@@ -25,20 +26,8 @@ def wait_for_image(image) -> None:
 
 
 def person(live_db, role: str, tag: str) -> str:
-    email = f"{role}-{tag}@example.org"
-    user = User(email=email, name=f"{role.title()} {tag}", password_hash=_PASSWORD_HASH,
-                profession="physical_therapist", license_number="PT-1", license_state="TX")
-    user.role_rows = [UserRole(role=role)]
-    live_db.session.add(user)
-    live_db.session.flush()
-    return email
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    return live_user(live_db, role, f"{role.title()} {tag}", profession="physical_therapist",
+                     license_number="PT-1", license_state="TX")
 
 
 def arrange(live_db):
