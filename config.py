@@ -66,6 +66,8 @@ class Config:
     SESSION_COOKIE_SECURE = False
     SESSION_COOKIE_NAME = "dn_session"
     PERMANENT_SESSION_LIFETIME = 8 * 3600
+    #: an unchanged session cookie is re-sent (sliding the idle limit) once it is this old
+    SESSION_COOKIE_REFRESH_SECONDS = int(os.environ.get("SESSION_COOKIE_REFRESH_SECONDS", "60"))
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None  # tokens are bound to the session, which itself expires
 

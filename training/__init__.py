@@ -62,9 +62,10 @@ def register_extensions(app: Flask) -> None:
     init_jobs(app)
     install_single_line_rule()
 
-    from training.auth.session import configure_login
+    from training.auth.session import configure_login, configure_session
 
     configure_login(login_manager)
+    configure_session(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -34,12 +34,20 @@ NAV_ITEMS: list[NavItem] = [
 
 
 def register_navigation(app: Flask) -> None:
+    #: the menu of each set of roles: a handful of sets, each filtered once per worker
+    menus: dict[frozenset[str], tuple[NavItem, ...]] = {}
+
+    def menu_for(roles: frozenset[str]) -> tuple[NavItem, ...]:
+        menu = menus.get(roles)
+        if menu is None:
+            menu = menus[roles] = tuple(
+                item for item in NAV_ITEMS if item.endpoint in app.view_functions and roles.intersection(item.roles))
+        return menu
+
     @app.context_processor
     def inject_navigation():
-        def nav_items() -> list[NavItem]:
-            return [
-                item for item in NAV_ITEMS
-                if item.endpoint in app.view_functions and current_user.has_role(*item.roles)
-            ]
+        def nav_items() -> tuple[NavItem, ...]:
+            """The entries for the roles this request's user holds now (read per request)."""
+            return menu_for(frozenset(current_user.roles))
 
         return {"nav_items": nav_items}
