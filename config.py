@@ -59,7 +59,8 @@ class Config:
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    #: no pool_pre_ping: idle connections are tested instead (training.database.ping_idle_connections)
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
