@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask
+from flask import Flask, request, url_for
 from flask_login import current_user
 
 
@@ -51,3 +51,19 @@ def register_navigation(app: Flask) -> None:
             return menu_for(frozenset(current_user.roles))
 
         return {"nav_items": nav_items}
+
+    #: (script root, endpoint, arguments) -> URL; the URL map is fixed once the app serves
+    fixed_urls: dict[tuple, str] = {}
+
+    @app.template_global()
+    def fixed_url(endpoint: str, **values: str) -> str:
+        """``url_for`` for the links every page repeats (menu, footer, stylesheets), built once.
+
+        Their URLs depend on nothing but the endpoint, the given arguments and the prefix the
+        app is served under, so each is built once per worker instead of on every page.
+        """
+        key = (request.script_root, endpoint, *sorted(values.items()))
+        url = fixed_urls.get(key)
+        if url is None:
+            url = fixed_urls[key] = url_for(endpoint, **values)
+        return url

@@ -26,7 +26,7 @@ from whitenoise import WhiteNoise
 from whitenoise.compress import Compressor
 
 MANIFEST = "manifest.json"
-#: the Bootstrap files base.html loads (through Bootstrap-Flask's load_css/load_js)
+#: the Bootstrap files base.html loads (Bootstrap-Flask's own files)
 BOOTSTRAP_FILES = ("css/bootstrap.min.css", "js/bootstrap.bundle.min.js", "js/bootstrap.min.js")
 #: endpoint -> (folder inside the build, URL prefix WhiteNoise serves it under)
 SECTIONS = {"static": ("static", "static/"), "bootstrap.static": ("bootstrap", "bootstrap/static/")}
