@@ -98,3 +98,20 @@ def test_the_version_row_is_recreated_if_missing(app, db):
     build_course((1,))
     assert token() is not None
     assert db.session.scalar(select(ContentVersion.id)) == 1
+
+
+def test_a_logged_in_page_reads_the_version_along_with_the_user(app, db, client, make_user, login, count_queries):
+    course = build_course((2,))
+    first = lessons_in(course.id)[0]
+    trainee = make_user("trainee")
+    db.session.add(Enrolment(user_id=trainee.id, course_id=course.id))
+    db.session.commit()
+    login(trainee)
+    assert client.get(lesson_url(course, first)).status_code == 200
+    with count_queries() as statements:
+        assert client.get(lesson_url(course, first)).status_code == 200
+    reading_version = [s for s in statements if "content_version" in s]
+    assert len(reading_version) == 1 and "FROM users" in reading_version[0], statements
+    db.session.execute(update(Lesson).where(Lesson.id == first.id).values(title="Lesson 1.1, revised"))
+    db.session.commit()
+    assert "Lesson 1.1, revised" in client.get(lesson_url(course, first)).get_data(as_text=True)

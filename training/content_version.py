@@ -127,6 +127,20 @@ def _forget_at_transaction_end(session: Session, transaction) -> None:
         session.info.pop(_CHANGED + ".pending", None)
 
 
+def token_column():
+    """The content version as a column of another statement, so that a statement every request
+    runs anyway (the user loader's) brings it along instead of a statement of its own."""
+    return select(ContentVersion.token).where(ContentVersion.id == ROW_ID).scalar_subquery()
+
+
+def remember_token(token: str | None) -> None:
+    """Take ``token``, read by another statement of this transaction (``token_column``), as the
+    version this transaction sees; ignored once the transaction has read or changed content."""
+    info = db.session.info
+    if _VERSION_KEY not in info and not info.get(_CHANGED):
+        info[_VERSION_KEY] = token
+
+
 def current_token() -> str | None:
     """The content version this request's transaction sees (one statement per transaction)."""
     info = db.session.info

@@ -8,12 +8,12 @@ from training.extensions import db
 
 SMALL = {"lessons_per_module": (5, 5), "other_trainees": 0}  # 10 lessons
 LARGE = {"lessons_per_module": (20,) * 10, "other_trainees": 25}  # 200 lessons
-#: user and roles, the content version (course, modules, lessons, quizzes from the worker's
-#: content cache), enrolment, then one read per step provider's trainee facts
-MOST_STATEMENTS = 6
-#: a lesson needs only the module steps: user, version, enrolment, completions, seat time
+#: user with roles and the content version in one statement (course, modules, lessons, quizzes
+#: from the worker's content cache), enrolment, then one read per step provider's trainee facts
+MOST_STATEMENTS = 5
+#: a lesson needs only the module steps: user and version, enrolment, completions, seat time
 #: (and the quiz attempts when the course has module quizzes; these courses have none)
-LESSON_STATEMENTS = 5
+LESSON_STATEMENTS = 4
 
 
 def arrange(make_user, lessons_per_module, other_trainees):

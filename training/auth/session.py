@@ -12,6 +12,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
+from training.content_version import remember_token, token_column
 from training.extensions import db
 
 
@@ -46,9 +47,13 @@ def load_user(identity: str):
     user_id, _, version = identity.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    # one query per request: the roles come in the same statement as the user
-    user = db.session.execute(_user_with_roles(), {"user_id": int(user_id)}).unique().scalar_one_or_none()
-    if user is None or not user.active or user.session_version != int(version):
+    # one query per request: the roles and the content version come in the same statement
+    row = db.session.execute(_user_with_roles(), {"user_id": int(user_id)}).unique().one_or_none()
+    if row is None:
+        return None
+    user, content_token = row
+    remember_token(content_token)
+    if not user.active or user.session_version != int(version):
         return None
     return user
 
@@ -57,10 +62,15 @@ def load_user(identity: str):
 def _user_with_roles() -> Select:
     """The loader's statement, built once: every request runs it, and a statement object that
     is reused keeps its cache key, so SQLAlchemy neither rebuilds the eager-load option nor
-    recomputes the key per request (about a third of the loader's cost)."""
+    recomputes the key per request (about a third of the loader's cost).
+
+    It also reads the content version (``training.content_version``): pages that show course
+    content need it, and read along with the user it costs no statement of its own.
+    """
     from training.auth.models import User
 
-    return select(User).options(joinedload(User.role_rows)).where(User.id == bindparam("user_id"))
+    return (select(User, token_column()).options(joinedload(User.role_rows))
+            .where(User.id == bindparam("user_id")))
 
 
 class TimedSession(SecureCookieSession):
