@@ -46,16 +46,21 @@ def register_security(app: Flask) -> None:
             if any("\x00" in value for value in values.values()) or any("\x00" in key for key in values):
                 abort(400, description="The request contains a NUL character, which is not allowed.")
 
+    fixed = [("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
+             ("Referrer-Policy", "strict-origin-when-cross-origin"), ("X-Frame-Options", "DENY"),
+             ("Permissions-Policy", "camera=(), microphone=(), geolocation=()")]
+    if app.config.get("HSTS_ENABLED"):
+        fixed.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    #: (lower-cased name, name, value): set on every response unless the view set its own
+    defaults = tuple((name.lower(), name, value) for name, value in fixed)
+
     @app.after_request
     def set_security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if app.config.get("HSTS_ENABLED"):
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if response.mimetype == "text/html":
-            headers.setdefault("Cache-Control", "no-store")
+        present = {name.lower() for name, _value in headers.items()}  # one pass, not one per header
+        for lower, name, value in defaults:
+            if lower not in present:
+                headers.add(name, value)
+        if response.mimetype == "text/html" and "cache-control" not in present:
+            headers.add("Cache-Control", "no-store")
         return response
