@@ -33,3 +33,12 @@ def test_a_view_keeps_the_headers_it_set(app, client):
     assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
     assert response.headers.getlist("Cache-Control") == ["private, max-age=60"]
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_nul_characters_are_refused_in_query_strings_and_form_bodies_of_every_kind(client):
+    assert client.get("/catalogue", query_string={"q": "a\x00b"}).status_code == 400
+    assert client.get("/catalogue", query_string={"a\x00": "b"}).status_code == 400
+    assert client.post("/login", data={"email": "a\x00@b.co", "password": "x"}).status_code == 400
+    multipart = client.post("/login", data={"email": "a\x00@b.co", "password": "x"}, content_type="multipart/form-data")
+    assert multipart.status_code == 400
+    assert client.get("/catalogue").status_code == 200

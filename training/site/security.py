@@ -22,6 +22,9 @@ def register_url_converters(app: Flask) -> None:
     """Must run before blueprints are registered: rules bind their converters then."""
     app.url_map.converters["int"] = BoundedIntConverter
 
+#: the bodies Werkzeug parses into ``request.form``
+FORM_MIMETYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
@@ -42,7 +45,11 @@ def register_security(app: Flask) -> None:
         """
         if request.blueprint == "api":
             return
-        for values in (request.args, request.form):
+        # only the parts a request has: most have no query string, and only form bodies have fields
+        sources = [request.args] if request.query_string else []
+        if request.mimetype in FORM_MIMETYPES:
+            sources.append(request.form)
+        for values in sources:
             if any("\x00" in value for value in values.values()) or any("\x00" in key for key in values):
                 abort(400, description="The request contains a NUL character, which is not allowed.")
 
