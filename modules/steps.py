@@ -4,6 +4,9 @@ A lesson is done when the trainee marked it complete. Its evidence carries the m
 active seconds and what the course's seat-time rule asks, which the certificate and the
 records read; a completion recorded before time was measured says so instead of inventing
 a time.
+
+Everything the lesson and course pages need of a trainee besides quizzes (completions,
+measured time and whether they are enrolled) is read in one statement, ``LESSON_FACTS``.
 """
 
 from __future__ import annotations
@@ -12,10 +15,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, cast, literal_column, select, union_all
 
-from modules.models import Course, Lesson, LessonCompletion
-from modules.seat_time import active_seconds, required_seconds
+from modules.models import Course, Enrolment, Lesson, LessonCompletion, LessonTime
+from modules.seat_time import required_seconds
 from training.extensions import db
 from training.steps import StepKind, StepState, Target
 
@@ -26,6 +29,27 @@ def published_lessons(course: Course) -> list[Lesson]:
             for lesson in module.lessons if lesson.published]
 
 
+def _lesson_facts_statement():
+    """Rows of (fact, user id, lesson or course id, value) for ``:user_ids`` in ``:lesson_ids``
+    and ``:course_ids``: completions (value: recorded before time was measured), measured
+    time (value: active seconds) and enrolments."""
+    done, time, enrolled = LessonCompletion.__table__.c, LessonTime.__table__.c, Enrolment.__table__.c
+    users, lessons = bindparam("user_ids", expanding=True), bindparam("lesson_ids", expanding=True)
+    return union_all(
+        select(literal_column("'done'").label("fact"), done.user_id, done.lesson_id.label("ref"),
+               cast(done.before_time_measured, Integer).label("value"))
+        .where(done.user_id.in_(users), done.lesson_id.in_(lessons)),
+        select(literal_column("'time'"), time.user_id, time.lesson_id, time.active_seconds)
+        .where(time.user_id.in_(users), time.lesson_id.in_(lessons)),
+        select(literal_column("'enrolled'"), enrolled.user_id, enrolled.course_id, literal_column("0"))
+        .where(enrolled.user_id.in_(users), enrolled.course_id.in_(bindparam("course_ids", expanding=True))),
+    )
+
+
+#: built once: a statement reused as is costs no construction on each page
+LESSON_FACTS = _lesson_facts_statement()
+
+
 @dataclass
 class LessonFacts:
     lessons: list[Lesson]
@@ -33,10 +57,12 @@ class LessonFacts:
     completions: dict[int, dict[int, bool]] = field(default_factory=dict)
     #: (user id, lesson id) -> active seconds measured
     seconds: dict[tuple[int, int], int] = field(default_factory=dict)
+    #: (user id, course id) of the trainees' enrolments (pages decide who may read with it)
+    enrolments: set[tuple[int, int]] = field(default_factory=set)
 
 
 class LessonSteps:
-    """Every published lesson is a step of its module (two queries for any batch)."""
+    """Every published lesson is a step of its module (one statement for any batch)."""
 
     kind = StepKind.LESSON
 
@@ -45,22 +71,25 @@ class LessonSteps:
 
     def load_courses(self, courses: Sequence[Course],
                      user_ids: Sequence[int]) -> dict[int, LessonFacts]:
-        """Facts for several courses at once (a trainee's record): still two queries."""
+        """Facts for several courses at once (a trainee's record): still one statement."""
         facts = {course.id: LessonFacts(published_lessons(course)) for course in courses}
-        lesson_ids = [lesson.id for f in facts.values() for lesson in f.lessons]
-        if not lesson_ids or not user_ids:
+        if not user_ids or not facts:
             return facts
         completions: dict[int, dict[int, bool]] = defaultdict(dict)
-        for user_id, lesson_id, untimed in db.session.execute(
-            select(LessonCompletion.user_id, LessonCompletion.lesson_id,
-                   LessonCompletion.before_time_measured)
-            .where(LessonCompletion.user_id.in_(list(user_ids)),
-                   LessonCompletion.lesson_id.in_(lesson_ids))
-        ):
-            completions[user_id][lesson_id] = untimed
-        seconds = active_seconds(user_ids, lesson_ids)
+        seconds: dict[tuple[int, int], int] = {}
+        enrolments: set[tuple[int, int]] = set()
+        for fact, user_id, ref, value in db.session.execute(LESSON_FACTS, {
+            "user_ids": list(user_ids), "course_ids": list(facts),
+            "lesson_ids": [lesson.id for f in facts.values() for lesson in f.lessons],
+        }):
+            if fact == "done":
+                completions[user_id][ref] = bool(value)
+            elif fact == "time":
+                seconds[(user_id, ref)] = value
+            else:
+                enrolments.add((user_id, ref))
         for each in facts.values():  # every course reads the shared maps by its lesson ids
-            each.completions, each.seconds = dict(completions), seconds
+            each.completions, each.seconds, each.enrolments = dict(completions), seconds, enrolments
         return facts
 
     def steps(self, course: Course, facts: LessonFacts, user_id: int) -> list[StepState]:

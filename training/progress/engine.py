@@ -12,7 +12,7 @@ costs the same number of queries as a cohort of 5.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -255,39 +255,46 @@ def evaluate(modules: Sequence[ModuleShape], states: Iterable[StepState], *,
     return Progress(user_id, tuple(evaluated), tail)
 
 
-def load_states(course: Any, user_ids: Sequence[int],
-                kinds: Collection[StepKind] | None = None) -> dict[int, list[StepState]]:
+def load_states(course: Any, user_ids: Sequence[int], kinds: Collection[StepKind] | None = None,
+                loaded: Mapping[type, Any] | None = None) -> dict[int, list[StepState]]:
     """Every provider's states for every trainee in ``user_ids``: one batch per provider
-    (only the providers of ``kinds`` when given)."""
+    (only the providers of ``kinds`` when given). ``loaded`` maps a provider's class to facts
+    the caller already loaded for exactly this course and these trainees; those are not read
+    again."""
     states: dict[int, list[StepState]] = {user_id: [] for user_id in user_ids}
     for provider in registered_providers(current_app):
         if kinds is not None and provider.kind not in kinds:
             continue
-        facts = provider.load(course, list(user_ids))
+        if loaded is not None and type(provider) in loaded:
+            facts = loaded[type(provider)]
+        else:
+            facts = provider.load(course, list(user_ids))
         for user_id in user_ids:
             states[user_id].extend(provider.steps(course, facts, user_id))
     return states
 
 
 def cohort_progress(course: Any, user_ids: Sequence[int], *, ignore_locks: bool = False,
-                    kinds: Collection[StepKind] | None = None) -> dict[int, Progress]:
+                    kinds: Collection[StepKind] | None = None,
+                    loaded: Mapping[type, Any] | None = None) -> dict[int, Progress]:
     """Each trainee's progress in ``course`` (modules and lessons loaded), in fixed queries.
 
     ``kinds`` limits the evaluation to those providers' steps: a caller that needs only a lock
     (``LOCK_KINDS``) skips the facts that cannot change it. Such a partial progress must not be
-    used for percentages, completion or the "Continue" step.
+    used for percentages, completion or the "Continue" step. ``loaded``: see ``load_states``.
     """
     shape = course_shape(course)
     return {
         user_id: evaluate(shape, states, user_id=user_id, ignore_locks=ignore_locks)
-        for user_id, states in load_states(course, user_ids, kinds).items()
+        for user_id, states in load_states(course, user_ids, kinds, loaded).items()
     }
 
 
 def course_progress(course: Any, user_id: int, *, ignore_locks: bool = False,
-                    kinds: Collection[StepKind] | None = None) -> Progress:
+                    kinds: Collection[StepKind] | None = None,
+                    loaded: Mapping[type, Any] | None = None) -> Progress:
     """One trainee's progress in ``course``: the same path as a cohort of one."""
-    return cohort_progress(course, [user_id], ignore_locks=ignore_locks, kinds=kinds)[user_id]
+    return cohort_progress(course, [user_id], ignore_locks=ignore_locks, kinds=kinds, loaded=loaded)[user_id]
 
 
 def continue_step(course: Any, user_id: int, partial: Progress | None = None) -> Step | None:
