@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from modules.models import Enrolment
-from tests.factories import build_course, lessons_in, record_completions
+from tests.factories import (
+    add_attempt,
+    build_course,
+    enrol,
+    lessons_in,
+    lessons_of,
+    make_course,
+    quizzes_of,
+    record_completions,
+)
 from training.extensions import db
 
 SMALL = {"lessons_per_module": (5, 5), "other_trainees": 0}  # 10 lessons
@@ -64,3 +73,24 @@ def test_page_statement_counts_do_not_grow_with_lessons_trainees_or_completions(
     assert small == large
     assert max(small.values()) <= MOST_STATEMENTS, sorted(small.items())
     assert small["trainee lesson"] <= LESSON_STATEMENTS, small
+
+
+def test_retaking_a_quiz_many_times_adds_no_statement_to_the_course_or_lesson_page(
+    client, login, make_user, count_queries
+):
+    """A course with module quizzes and the practical, as trainees meet it: the quiz summary is
+    one row per quiz, whether the trainee made one attempt or forty."""
+    course = make_course(modules=2, lessons=2)
+    trainee = make_user("trainee")
+    enrol(trainee, course, first_module_read=True)
+    quiz, lesson = quizzes_of(course)[0], lessons_of(course)[0]
+    login(trainee)
+    urls = {"course": f"/courses/{course.slug}", "lesson": f"/courses/{course.slug}/lessons/{lesson.id}"}
+    add_attempt(trainee, quiz, passed=False, announce=False)
+    once = {name: statements_for(client, count_queries, url) for name, url in urls.items()}
+    for _ in range(40):
+        add_attempt(trainee, quiz, passed=False, announce=False)
+    assert {name: statements_for(client, count_queries, url) for name, url in urls.items()} == once
+    # user, version, lesson facts with the enrolment, the quiz summary; the course page also
+    # reads the practical's attendance (seats and hours in one statement) and rubric assessments
+    assert once["lesson"] <= 4 and once["course"] <= 6, once
