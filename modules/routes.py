@@ -74,7 +74,6 @@ def course(slug: str):
         "modules/course.html", course=course, progress_state=view.progress, enrolled=view.enrolled,
         modules={m.id: m for m in course.modules},
         lessons={lesson.id: lesson for m in course.modules for lesson in m.lessons},
-        form=ActionForm(),
     )
 
 
@@ -119,7 +118,7 @@ def _lesson_page(reading: Reading, *, refusal: str = "", status: int = 200):
         lesson=reading.lesson, revision=revision, previous=previous, following=following, after=after,
         enrolled=reading.enrolled, seat=SeatTime(reading.step.evidence["active_seconds"],
                                                  reading.step.evidence["required_seconds"]),
-        refusal=refusal, form=ActionForm(), heartbeat=heartbeat_settings(),
+        refusal=refusal, heartbeat=heartbeat_settings(),
     ), status
 
 
