@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from flask import current_app
@@ -92,27 +93,27 @@ class ModuleProgress:
     steps: tuple[Step, ...]
     locked: bool
 
-    @property
+    @cached_property
     def lessons(self) -> list[Step]:
         return [s for s in self.steps if s.kind == StepKind.LESSON]
 
-    @property
+    @cached_property
     def other_steps(self) -> list[Step]:
         return [s for s in self.steps if s.kind != StepKind.LESSON]
 
-    @property
+    @cached_property
     def total(self) -> int:
         return sum(s.state.weight for s in self.steps)
 
-    @property
+    @cached_property
     def done_weight(self) -> int:
         return sum(s.state.weight for s in self.steps if s.done)
 
-    @property
+    @cached_property
     def complete(self) -> bool:
         return all(s.done for s in self.steps)
 
-    @property
+    @cached_property
     def percent(self) -> int:
         return _percent(self.done_weight, self.total) if self.steps else 100
 
@@ -123,36 +124,40 @@ def _percent(done: int, total: int) -> int:
 
 @dataclass(frozen=True)
 class Progress:
-    """Where one trainee stands in one course, against every step of every provider."""
+    """Where one trainee stands in one course, against every step of every provider.
+
+    Immutable, so each figure a page asks for is worked out once (``cached_property``): a
+    course page reads the percentage, completion and next step many times over.
+    """
 
     user_id: int | None
     modules: tuple[ModuleProgress, ...]
     #: steps that belong to no module (final examination, practical), after every module
     course_steps: tuple[Step, ...]
 
-    @property
+    @cached_property
     def steps(self) -> list[Step]:
         """Every step in the order a trainee meets them."""
         return [s for m in self.modules for s in m.steps] + list(self.course_steps)
 
-    @property
+    @cached_property
     def has_content(self) -> bool:
         return any(m.steps for m in self.modules)
 
-    @property
+    @cached_property
     def total_weight(self) -> int:
         return sum(s.state.weight for s in self.steps)
 
-    @property
+    @cached_property
     def done_weight(self) -> int:
         return sum(s.state.weight for s in self.steps if s.done)
 
-    @property
+    @cached_property
     def percent(self) -> int:
         """The share of the course's step weight that is done, rounded to a whole percent."""
         return _percent(self.done_weight, self.total_weight)
 
-    @property
+    @cached_property
     def online_complete(self) -> bool:
         """Every online step done (modules, final examination): what is left, if anything,
         is recorded by someone else (sign-off, attendance, rubric, supervised sessions).
@@ -160,16 +165,16 @@ class Progress:
         return self.has_content and all(
             s.done for s in self.steps if s.kind in ONLINE_KINDS or s.state.module_id is not None)
 
-    @property
+    @cached_property
     def complete(self) -> bool:
         return self.online_complete and all(s.done for s in self.course_steps)
 
-    @property
+    @cached_property
     def remaining(self) -> list[Step]:
         """What is left, in order."""
         return [s for s in self.steps if not s.done]
 
-    @property
+    @cached_property
     def next_step(self) -> Step | None:
         """The first step the trainee can do now: where "Continue" leads."""
         return next((s for s in self.steps if s.open), None)
@@ -179,11 +184,11 @@ class Progress:
         step = self.next_step
         return step.target if step is not None else None
 
-    @property
+    @cached_property
     def modules_done(self) -> int:
         return sum(m.complete for m in self.modules)
 
-    @property
+    @cached_property
     def module_reached(self) -> int | None:
         """Number of the first incomplete module; None once every module is complete."""
         return next((m.module.number for m in self.modules if not m.complete), None)
@@ -197,8 +202,12 @@ class Progress:
     def count(self, kind: StepKind) -> int:
         return sum(s.kind == kind for s in self.steps)
 
+    @cached_property
+    def _by_key(self) -> dict[str, Step]:
+        return {s.key: s for s in self.steps}
+
     def step(self, key: str) -> Step | None:
-        return next((s for s in self.steps if s.key == key), None)
+        return self._by_key.get(key)
 
     def module_of(self, key: str) -> ModuleProgress | None:
         return next((m for m in self.modules if any(s.key == key for s in m.steps)), None)
