@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from modules.content_cache import course_tree
 from modules.models import Course, Lesson, Module
 from modules.services import find_enrolment
-from modules.steps import LessonFacts, LessonSteps
+from modules.steps import LessonFacts, LessonSteps, lesson_steps
 from training.content_version import Snapshot
 from training.extensions import db
 from training.progress.engine import MODULE_STEP_KINDS, ModuleShape, Progress, course_progress, evaluate
@@ -54,7 +54,7 @@ def author_preview(course: Course) -> Progress:
     """Every module and lesson (drafts too) as an author checks them: unlocked, none done."""
     shape = [ModuleShape(m.id, m.title, n) for n, m in enumerate(course.modules, start=1)]
     lessons = [lesson for module in course.modules for lesson in module.lessons]
-    states = LessonSteps().steps(course, LessonFacts(lessons), user_id=0)
+    states = LessonSteps().steps(course, LessonFacts(lesson_steps(course, lessons)), user_id=0)
     return evaluate(shape, states, ignore_locks=True)
 
 

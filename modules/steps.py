@@ -14,11 +14,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import Integer, bindparam, cast, literal_column, select, union_all
 
 from modules.models import Course, Enrolment, Lesson, LessonCompletion, LessonTime
 from modules.seat_time import required_seconds
+from training.content_version import cached_content
 from training.extensions import db
 from training.steps import StepKind, StepState, Target
 
@@ -27,6 +29,28 @@ def published_lessons(course: Course) -> list[Lesson]:
     """The lessons a trainee must read: published lessons of published modules, in order."""
     return [lesson for module in course.modules if module.published
             for lesson in module.lessons if lesson.published]
+
+
+class LessonStep(NamedTuple):
+    """What a lesson's step is for every trainee (content); ``steps`` adds the trainee's facts."""
+
+    lesson_id: int
+    key: str
+    title: str
+    module_id: int
+    position: int
+    minutes: int
+    detail: str
+    target: Target
+    required_seconds: int
+
+
+def lesson_steps(course: Course, lessons: Sequence[Lesson]) -> list[LessonStep]:
+    return [LessonStep(
+        lesson.id, f"lesson:{lesson.id}", lesson.title, lesson.module_id, lesson.position, lesson.minutes,
+        f"{lesson.minutes} min", Target("courses.lesson", {"slug": course.slug, "lesson_id": lesson.id}),
+        required_seconds(lesson.minutes, course.seat_time_percent),
+    ) for lesson in lessons]
 
 
 def _lesson_facts_statement():
@@ -52,7 +76,8 @@ LESSON_FACTS = _lesson_facts_statement()
 
 @dataclass
 class LessonFacts:
-    lessons: list[Lesson]
+    #: the course's lesson steps as content (from the content cache once loaded)
+    lessons: list[LessonStep]
     #: user id -> {lesson id: completed before time was measured}
     completions: dict[int, dict[int, bool]] = field(default_factory=dict)
     #: (user id, lesson id) -> active seconds measured
@@ -72,7 +97,9 @@ class LessonSteps:
     def load_courses(self, courses: Sequence[Course],
                      user_ids: Sequence[int]) -> dict[int, LessonFacts]:
         """Facts for several courses at once (a trainee's record): still one statement."""
-        facts = {course.id: LessonFacts(published_lessons(course)) for course in courses}
+        facts = {course.id: LessonFacts(cached_content(
+            ("lesson steps", course.id), lambda course=course: lesson_steps(course, published_lessons(course))))
+            for course in courses}
         if not user_ids or not facts:
             return facts
         completions: dict[int, dict[int, bool]] = defaultdict(dict)
@@ -80,7 +107,7 @@ class LessonSteps:
         enrolments: set[tuple[int, int]] = set()
         for fact, user_id, ref, value in db.session.execute(LESSON_FACTS, {
             "user_ids": list(user_ids), "course_ids": list(facts),
-            "lesson_ids": [lesson.id for f in facts.values() for lesson in f.lessons],
+            "lesson_ids": [lesson.lesson_id for f in facts.values() for lesson in f.lessons],
         }):
             if fact == "done":
                 completions[user_id][ref] = bool(value)
@@ -96,17 +123,16 @@ class LessonSteps:
         done = facts.completions.get(user_id, {})
         states = []
         for lesson in facts.lessons:
-            active = facts.seconds.get((user_id, lesson.id), 0)
-            needed = required_seconds(lesson.minutes, course.seat_time_percent)
+            active = facts.seconds.get((user_id, lesson.lesson_id), 0)
             states.append(StepState(
-                key=f"lesson:{lesson.id}", kind=StepKind.LESSON, title=lesson.title,
-                done=lesson.id in done, module_id=lesson.module_id, position=lesson.position,
-                detail=f"{lesson.minutes} min",
-                target=Target("courses.lesson", {"slug": course.slug, "lesson_id": lesson.id}),
+                key=lesson.key, kind=StepKind.LESSON, title=lesson.title,
+                done=lesson.lesson_id in done, module_id=lesson.module_id, position=lesson.position,
+                detail=lesson.detail, target=lesson.target,
                 evidence={
-                    "lesson_id": lesson.id, "minutes": lesson.minutes, "active_seconds": active,
-                    "required_seconds": needed, "seat_time_met": active >= needed,
-                    "before_time_measured": done.get(lesson.id, False),
+                    "lesson_id": lesson.lesson_id, "minutes": lesson.minutes, "active_seconds": active,
+                    "required_seconds": lesson.required_seconds,
+                    "seat_time_met": active >= lesson.required_seconds,
+                    "before_time_measured": done.get(lesson.lesson_id, False),
                 },
             ))
         return states
