@@ -4,16 +4,22 @@ Progress comes from the completion engine (``training.progress.engine``); that m
 depends only on ``training.steps``, so reading pages may call it although the progress
 package sits above this one. Authors get a preview instead: every module and lesson,
 drafts included, unlocked and with nothing done.
+
+A trainee's enrolment is read with their lesson facts (``modules.steps.LESSON_FACTS``), so
+a page learns whether they may read and where they stand in one statement.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from modules.content_cache import course_tree
 from modules.models import Course, Lesson, Module
-from modules.steps import LessonFacts, LessonSteps
+from modules.services import find_enrolment
+from modules.steps import LessonFacts, LessonSteps, lesson_steps
 from training.content_version import Snapshot
 from training.extensions import db
 from training.progress.engine import MODULE_STEP_KINDS, ModuleShape, Progress, course_progress, evaluate
@@ -48,16 +54,27 @@ def author_preview(course: Course) -> Progress:
     """Every module and lesson (drafts too) as an author checks them: unlocked, none done."""
     shape = [ModuleShape(m.id, m.title, n) for n, m in enumerate(course.modules, start=1)]
     lessons = [lesson for module in course.modules for lesson in module.lessons]
-    states = LessonSteps().steps(course, LessonFacts(lessons), user_id=0)
+    states = LessonSteps().steps(course, LessonFacts(lesson_steps(course, lessons)), user_id=0)
     return evaluate(shape, states, ignore_locks=True)
 
 
-def reader_progress(course: Course, user, *, author: bool, modules_only: bool = False) -> Progress:
-    """The engine's progress for a trainee (enrolled or not); the preview for an author.
+class ReaderView(NamedTuple):
+    """What the course and lesson pages show a reader: progress, and whether they are enrolled."""
+
+    progress: Progress
+    enrolled: bool
+
+
+def reader_view(course: Course, user, *, author: bool, modules_only: bool = False) -> ReaderView:
+    """The engine's progress for a trainee (enrolled or not) and their enrolment; the preview
+    for an author.
 
     ``modules_only``: just the module steps (lessons and module quizzes), which is all a lesson
     needs (its lock, its neighbours, its module); ``continue_step`` adds the rest when needed.
     """
     if author:
-        return author_preview(course)
-    return course_progress(course, user.id, kinds=MODULE_STEP_KINDS if modules_only else None)
+        return ReaderView(author_preview(course), find_enrolment(user.id, course.id) is not None)
+    lessons = LessonSteps().load(course, [user.id])  # with the enrolment, in one statement
+    progress = course_progress(course, user.id, kinds=MODULE_STEP_KINDS if modules_only else None,
+                               loaded={LessonSteps: lessons})
+    return ReaderView(progress, (user.id, course.id) in lessons.enrolments)

@@ -11,18 +11,18 @@ from sqlalchemy import select
 
 from modules.content_cache import lesson_revision
 from modules.models import Course, Enrolment, Lesson
-from modules.reading import lesson_of, load_course, read_course, reader_progress
+from modules.reading import lesson_of, load_course, read_course, reader_view
 from modules.seat_time import (
     MAX_BEAT_SECONDS,
     HeartbeatError,
     SeatTime,
     record_heartbeat,
 )
-from modules.services import ContentError, SeatTimeError, complete_lesson, enrol, find_enrolment
+from modules.services import ContentError, SeatTimeError, complete_lesson, enrol
 from training.auth.decorators import role_required
 from training.extensions import db
 from training.forms import ActionForm
-from training.progress.engine import MODULE_STEP_KINDS, Progress, Step, continue_step, course_progress
+from training.progress.engine import Progress, Step, continue_step
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
@@ -69,13 +69,11 @@ def catalogue():
 def course(slug: str):
     author = is_author()
     course = read_course(slug, include_drafts=author) or abort(404)
-    enrolment = find_enrolment(current_user.id, course.id)
-    progress = reader_progress(course, current_user, author=author)
+    view = reader_view(course, current_user, author=author)
     return render_template(
-        "modules/course.html", course=course, progress_state=progress, enrolment=enrolment,
+        "modules/course.html", course=course, progress_state=view.progress, enrolled=view.enrolled,
         modules={m.id: m for m in course.modules},
         lessons={lesson.id: lesson for m in course.modules for lesson in m.lessons},
-        form=ActionForm(),
     )
 
 
@@ -98,10 +96,9 @@ def readable_lesson(slug: str, lesson_id: int) -> Reading:
     """The course, progress and lesson step, after the enrolment and lock checks."""
     author = is_author()
     course = read_course(slug, include_drafts=author) or abort(404)
-    enrolled = find_enrolment(current_user.id, course.id) is not None
+    progress, enrolled = reader_view(course, current_user, author=author, modules_only=True)
     if not enrolled and not author:
         abort(403, description="Enrol in the course to read its lessons.")
-    progress = reader_progress(course, current_user, author=author, modules_only=True)
     step = progress.step(f"lesson:{lesson_id}") or abort(404)
     if step.locked:
         abort(403, description="This lesson is locked until you complete the previous module.")
@@ -121,7 +118,7 @@ def _lesson_page(reading: Reading, *, refusal: str = "", status: int = 200):
         lesson=reading.lesson, revision=revision, previous=previous, following=following, after=after,
         enrolled=reading.enrolled, seat=SeatTime(reading.step.evidence["active_seconds"],
                                                  reading.step.evidence["required_seconds"]),
-        refusal=refusal, form=ActionForm(), heartbeat=heartbeat_settings(),
+        refusal=refusal, heartbeat=heartbeat_settings(),
     ), status
 
 
@@ -160,9 +157,10 @@ def heartbeat(slug: str, lesson_id: int):
     course = read_course(slug, include_drafts=False)
     if course is None:
         return jsonify(recorded=False, error="No such course."), 404
-    if find_enrolment(current_user.id, course.id) is None:
+    progress, enrolled = reader_view(course, current_user, author=False, modules_only=True)
+    if not enrolled:
         return jsonify(recorded=False, error="Enrol in the course to record time."), 403
-    step = course_progress(course, current_user.id, kinds=MODULE_STEP_KINDS).step(f"lesson:{lesson_id}")
+    step = progress.step(f"lesson:{lesson_id}")
     if step is None:
         return jsonify(recorded=False, error="No such lesson in this course."), 404
     if step.locked:

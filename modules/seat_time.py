@@ -83,15 +83,6 @@ def lesson_times(user_ids: Sequence[int], lesson_ids: Sequence[int]) -> dict[tup
     return {(row.user_id, row.lesson_id): row for row in rows}
 
 
-def active_seconds(user_ids: Sequence[int], lesson_ids: Sequence[int]) -> dict[tuple[int, int], int]:
-    """Measured active seconds keyed by (user id, lesson id), in one query of plain rows."""
-    if not user_ids or not lesson_ids:
-        return {}
-    return {(user_id, lesson_id): seconds for user_id, lesson_id, seconds in db.session.execute(
-        select(LessonTime.user_id, LessonTime.lesson_id, LessonTime.active_seconds)
-        .where(LessonTime.user_id.in_(list(user_ids)), LessonTime.lesson_id.in_(list(lesson_ids))))}
-
-
 def seat_time(user_id: int, lesson: Lesson, course: Course) -> SeatTime:
     """The trainee's measured time on ``lesson`` against ``course``'s rule (one query)."""
     row = lesson_times([user_id], [lesson.id]).get((user_id, lesson.id))

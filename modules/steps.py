@@ -4,6 +4,9 @@ A lesson is done when the trainee marked it complete. Its evidence carries the m
 active seconds and what the course's seat-time rule asks, which the certificate and the
 records read; a completion recorded before time was measured says so instead of inventing
 a time.
+
+Everything the lesson and course pages need of a trainee besides quizzes (completions,
+measured time and whether they are enrolled) is read in one statement, ``LESSON_FACTS``.
 """
 
 from __future__ import annotations
@@ -11,11 +14,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, cast, literal_column, select, union_all
 
-from modules.models import Course, Lesson, LessonCompletion
-from modules.seat_time import active_seconds, required_seconds
+from modules.models import Course, Enrolment, Lesson, LessonCompletion, LessonTime
+from modules.seat_time import required_seconds
+from training.content_version import cached_content
 from training.extensions import db
 from training.steps import StepKind, StepState, Target
 
@@ -26,17 +31,63 @@ def published_lessons(course: Course) -> list[Lesson]:
             for lesson in module.lessons if lesson.published]
 
 
+class LessonStep(NamedTuple):
+    """What a lesson's step is for every trainee (content); ``steps`` adds the trainee's facts."""
+
+    lesson_id: int
+    key: str
+    title: str
+    module_id: int
+    position: int
+    minutes: int
+    detail: str
+    target: Target
+    required_seconds: int
+
+
+def lesson_steps(course: Course, lessons: Sequence[Lesson]) -> list[LessonStep]:
+    return [LessonStep(
+        lesson.id, f"lesson:{lesson.id}", lesson.title, lesson.module_id, lesson.position, lesson.minutes,
+        f"{lesson.minutes} min", Target("courses.lesson", {"slug": course.slug, "lesson_id": lesson.id}),
+        required_seconds(lesson.minutes, course.seat_time_percent),
+    ) for lesson in lessons]
+
+
+def _lesson_facts_statement():
+    """Rows of (fact, user id, lesson or course id, value) for ``:user_ids`` in ``:lesson_ids``
+    and ``:course_ids``: completions (value: recorded before time was measured), measured
+    time (value: active seconds) and enrolments."""
+    done, time, enrolled = LessonCompletion.__table__.c, LessonTime.__table__.c, Enrolment.__table__.c
+    users, lessons = bindparam("user_ids", expanding=True), bindparam("lesson_ids", expanding=True)
+    return union_all(
+        select(literal_column("'done'").label("fact"), done.user_id, done.lesson_id.label("ref"),
+               cast(done.before_time_measured, Integer).label("value"))
+        .where(done.user_id.in_(users), done.lesson_id.in_(lessons)),
+        select(literal_column("'time'"), time.user_id, time.lesson_id, time.active_seconds)
+        .where(time.user_id.in_(users), time.lesson_id.in_(lessons)),
+        select(literal_column("'enrolled'"), enrolled.user_id, enrolled.course_id, literal_column("0"))
+        .where(enrolled.user_id.in_(users), enrolled.course_id.in_(bindparam("course_ids", expanding=True))),
+    )
+
+
+#: built once: a statement reused as is costs no construction on each page
+LESSON_FACTS = _lesson_facts_statement()
+
+
 @dataclass
 class LessonFacts:
-    lessons: list[Lesson]
+    #: the course's lesson steps as content (from the content cache once loaded)
+    lessons: list[LessonStep]
     #: user id -> {lesson id: completed before time was measured}
     completions: dict[int, dict[int, bool]] = field(default_factory=dict)
     #: (user id, lesson id) -> active seconds measured
     seconds: dict[tuple[int, int], int] = field(default_factory=dict)
+    #: (user id, course id) of the trainees' enrolments (pages decide who may read with it)
+    enrolments: set[tuple[int, int]] = field(default_factory=set)
 
 
 class LessonSteps:
-    """Every published lesson is a step of its module (two queries for any batch)."""
+    """Every published lesson is a step of its module (one statement for any batch)."""
 
     kind = StepKind.LESSON
 
@@ -45,39 +96,43 @@ class LessonSteps:
 
     def load_courses(self, courses: Sequence[Course],
                      user_ids: Sequence[int]) -> dict[int, LessonFacts]:
-        """Facts for several courses at once (a trainee's record): still two queries."""
-        facts = {course.id: LessonFacts(published_lessons(course)) for course in courses}
-        lesson_ids = [lesson.id for f in facts.values() for lesson in f.lessons]
-        if not lesson_ids or not user_ids:
+        """Facts for several courses at once (a trainee's record): still one statement."""
+        facts = {course.id: LessonFacts(cached_content(
+            ("lesson steps", course.id), lambda course=course: lesson_steps(course, published_lessons(course))))
+            for course in courses}
+        if not user_ids or not facts:
             return facts
         completions: dict[int, dict[int, bool]] = defaultdict(dict)
-        for user_id, lesson_id, untimed in db.session.execute(
-            select(LessonCompletion.user_id, LessonCompletion.lesson_id,
-                   LessonCompletion.before_time_measured)
-            .where(LessonCompletion.user_id.in_(list(user_ids)),
-                   LessonCompletion.lesson_id.in_(lesson_ids))
-        ):
-            completions[user_id][lesson_id] = untimed
-        seconds = active_seconds(user_ids, lesson_ids)
+        seconds: dict[tuple[int, int], int] = {}
+        enrolments: set[tuple[int, int]] = set()
+        for fact, user_id, ref, value in db.session.execute(LESSON_FACTS, {
+            "user_ids": list(user_ids), "course_ids": list(facts),
+            "lesson_ids": [lesson.lesson_id for f in facts.values() for lesson in f.lessons],
+        }):
+            if fact == "done":
+                completions[user_id][ref] = bool(value)
+            elif fact == "time":
+                seconds[(user_id, ref)] = value
+            else:
+                enrolments.add((user_id, ref))
         for each in facts.values():  # every course reads the shared maps by its lesson ids
-            each.completions, each.seconds = dict(completions), seconds
+            each.completions, each.seconds, each.enrolments = dict(completions), seconds, enrolments
         return facts
 
     def steps(self, course: Course, facts: LessonFacts, user_id: int) -> list[StepState]:
         done = facts.completions.get(user_id, {})
         states = []
         for lesson in facts.lessons:
-            active = facts.seconds.get((user_id, lesson.id), 0)
-            needed = required_seconds(lesson.minutes, course.seat_time_percent)
+            active = facts.seconds.get((user_id, lesson.lesson_id), 0)
             states.append(StepState(
-                key=f"lesson:{lesson.id}", kind=StepKind.LESSON, title=lesson.title,
-                done=lesson.id in done, module_id=lesson.module_id, position=lesson.position,
-                detail=f"{lesson.minutes} min",
-                target=Target("courses.lesson", {"slug": course.slug, "lesson_id": lesson.id}),
+                key=lesson.key, kind=StepKind.LESSON, title=lesson.title,
+                done=lesson.lesson_id in done, module_id=lesson.module_id, position=lesson.position,
+                detail=lesson.detail, target=lesson.target,
                 evidence={
-                    "lesson_id": lesson.id, "minutes": lesson.minutes, "active_seconds": active,
-                    "required_seconds": needed, "seat_time_met": active >= needed,
-                    "before_time_measured": done.get(lesson.id, False),
+                    "lesson_id": lesson.lesson_id, "minutes": lesson.minutes, "active_seconds": active,
+                    "required_seconds": lesson.required_seconds,
+                    "seat_time_met": active >= lesson.required_seconds,
+                    "before_time_measured": done.get(lesson.lesson_id, False),
                 },
             ))
         return states

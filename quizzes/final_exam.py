@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from modules.models import Course
-from quizzes.models import Attempt, Quiz
+from quizzes.models import Quiz
 from quizzes.options import QUIZ_DEFAULTS, ReviewPolicy
-from quizzes.results import GRADE_COLUMNS, summarize
+from quizzes.results import attempt_summaries, result_of
 from training.content_version import cached_content, snapshot
 from training.extensions import db
 from training.steps import Gate, StepKind, StepState, Target
@@ -56,7 +56,8 @@ def final_exam_link(course: Course, progress=None) -> dict | None:
 @dataclass
 class FinalExamFacts:
     quiz: Quiz | None
-    attempts: dict[int, list[Attempt]]
+    #: (user id, quiz id) -> summary row of the trainee's attempts (``quizzes.results``)
+    summaries: dict
 
 
 class FinalExamSteps:
@@ -68,26 +69,18 @@ class FinalExamSteps:
         return self.load_courses([course], user_ids)[course.id]
 
     def load_courses(self, courses, user_ids: Sequence[int]) -> dict[int, FinalExamFacts]:
-        """Facts for several courses at once (a trainee's record): two queries, however many."""
+        """Facts for several courses at once (a trainee's record): one statement, however many."""
         course_ids = [c.id for c in courses]
         exams = final_exams(course_ids)
-        facts = {cid: FinalExamFacts(exams.get(cid), {uid: [] for uid in user_ids}) for cid in course_ids}
-        if not exams or not user_ids:
-            return facts
-        by_quiz = {q.id: q.course_id for q in exams.values()}
-        rows = db.session.execute(
-            select(*GRADE_COLUMNS).where(Attempt.quiz_id.in_(list(by_quiz)), Attempt.user_id.in_(list(user_ids)))
-            .order_by(Attempt.number)
-        )
-        for attempt in rows:
-            facts[by_quiz[attempt.quiz_id]].attempts.setdefault(attempt.user_id, []).append(attempt)
-        return facts
+        quiz_ids = [q.id for q in exams.values()]
+        summaries = attempt_summaries(user_ids, quiz_ids) if quiz_ids else {}
+        return {cid: FinalExamFacts(exams.get(cid), summaries) for cid in course_ids}
 
     def steps(self, course, facts: FinalExamFacts, user_id: int) -> list[StepState]:
         quiz = facts.quiz
         if quiz is None:
             return []
-        result = summarize(quiz, facts.attempts.get(user_id, []))
+        result = result_of(quiz, facts.summaries.get((user_id, quiz.id)))
         detail = f"pass mark {quiz.pass_mark}%"
         if result.grade_percent is not None:
             detail += f" · your grade {result.grade_percent:.0f}%"

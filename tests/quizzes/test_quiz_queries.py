@@ -17,8 +17,8 @@ EXTRA = 30
 #: the result also loads the course outline (the lessons to revise) and the attempts left;
 #: the course tree, quizzes and rubric come from the worker's content cache (one version check),
 #: and a quiz's lock is decided by the module steps alone (no practical or final-exam facts)
-STEP_BUDGET = {"quiz, content cache cold": 16, "quiz before": 10, "start": 15, "attempt": 5, "save": 8,
-               "submit": 26, "result": 10, "quiz": 10}
+STEP_BUDGET = {"quiz, content cache cold": 16, "quiz before": 10, "start": 14, "attempt": 5, "save": 7,
+               "submit": 25, "result": 10, "quiz": 10}
 
 
 def add_questions(module, count: int) -> None:

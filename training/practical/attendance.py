@@ -143,18 +143,6 @@ def attended_minutes(course_id: int, user_ids: Sequence[int]) -> dict[int, int]:
     return minutes
 
 
-def attended_minutes_by_course(course_ids: Sequence[int], user_ids: Sequence[int]) -> list[tuple[int, int, int]]:
-    """(course id, user id, minutes) of current attendance for several courses, in one query."""
-    if not course_ids or not user_ids:
-        return []
-    return [(c, u, int(m or 0)) for c, u, m in db.session.execute(
-        select(AttendanceEntry.course_id, AttendanceEntry.user_id, func.sum(AttendanceEntry.minutes))
-        .where(AttendanceEntry.course_id.in_(list(course_ids)), AttendanceEntry.user_id.in_(list(user_ids)),
-               AttendanceEntry.replaced.is_(False))
-        .group_by(AttendanceEntry.course_id, AttendanceEntry.user_id)
-    )]
-
-
 def attendance_history(user_id: int, course_ids: Sequence[int] | None = None) -> list[AttendanceEntry]:
     """Every entry of the trainee, replaced ones included, oldest first (records and auditors)."""
     stmt = (select(AttendanceEntry).where(AttendanceEntry.user_id == user_id)

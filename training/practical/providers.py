@@ -12,16 +12,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import bindparam, func, literal_column, null, select, union_all
 
 from training.content_version import cached_content, snapshot
 from training.database import utcnow
 from training.extensions import db
-from training.practical.attendance import attended_minutes_by_course
-from training.practical.models import PracticalPlan, Seat, SeatStatus, Skill, Workshop
-from training.practical.rubric import latest_assessments_by_course
+from training.practical.models import (
+    Assessment,
+    AttendanceEntry,
+    PracticalPlan,
+    Seat,
+    SeatStatus,
+    Skill,
+    Workshop,
+)
 from training.practical.supervised import countersigned_by_course
 from training.practical.venue_time import to_local
 from training.steps import Gate, StepKind, StepState, Target
@@ -38,13 +44,46 @@ def hours_text(minutes: int) -> str:
 
 
 def lab_date(workshop: Workshop) -> str:
+    """The lab's first day where it is held; ``workshop`` is anything with its start and zone."""
     local = to_local(workshop.starts_at, workshop.timezone)
     return f"{local.day} {local:%B}"
 
 
+def _attendance_statement():
+    """Rows of the trainees' upcoming seats (not cancelled, lab not over) in ``:course_ids``,
+    soonest first, then their current attended minutes per course: one statement.
+
+    Plain rows, not ORM objects: a page needs a seat's status, lab and start, nothing more.
+    """
+    seat, workshop, entry = Seat.__table__.c, Workshop.__table__.c, AttendanceEntry.__table__.c
+    courses, users = bindparam("course_ids", expanding=True), bindparam("user_ids", expanding=True)
+    seats = (
+        select(literal_column("'seat'").label("fact"), workshop.course_id, seat.user_id, seat.status,
+               seat.workshop_id, workshop.starts_at, workshop.timezone, literal_column("0").label("minutes"),
+               seat.id.label("seat_id"))
+        .join_from(Seat.__table__, Workshop.__table__, workshop.id == seat.workshop_id)
+        .where(workshop.course_id.in_(courses), seat.user_id.in_(users),
+               seat.status != SeatStatus.CANCELLED.value, workshop.ends_at > bindparam("now"))
+    )
+    minutes = (
+        select(literal_column("'minutes'"), entry.course_id, entry.user_id, null(), null(), null(), null(),
+               func.sum(entry.minutes), null())
+        .where(entry.course_id.in_(courses), entry.user_id.in_(users), entry.replaced.is_(False))
+        .group_by(entry.course_id, entry.user_id)
+    )
+    both = union_all(seats, minutes)
+    return both.order_by(both.selected_columns.fact.desc(), both.selected_columns.starts_at,
+                         both.selected_columns.seat_id)
+
+
+#: built once: a statement reused as is costs no construction on each page
+ATTENDANCE_FACTS = _attendance_statement()
+
+
 @dataclass
 class AttendanceFacts:
-    seats: dict[int, list[Seat]]
+    #: user id -> upcoming seats (rows with status, workshop_id, starts_at, timezone), soonest first
+    seats: dict[int, list]
     minutes: dict[int, int]
 
 
@@ -57,21 +96,18 @@ class AttendanceSteps:
         return self.load_courses([course], user_ids)[course.id]
 
     def load_courses(self, courses, user_ids: Sequence[int]) -> dict[int, AttendanceFacts | None]:
-        """Upcoming bookings and attended minutes for several courses: two queries."""
+        """Upcoming bookings and attended minutes for several courses: one statement."""
         wanted = [c.id for c in courses if practical_required(c)]
         facts = {c.id: None for c in courses}
         facts.update({cid: AttendanceFacts({u: [] for u in user_ids}, {u: 0 for u in user_ids}) for cid in wanted})
         if not wanted or not user_ids:
             return facts
-        for seat in db.session.scalars(
-            select(Seat).join(Workshop).options(contains_eager(Seat.workshop))
-            .where(Workshop.course_id.in_(wanted), Seat.user_id.in_(list(user_ids)),
-                   Seat.status != SeatStatus.CANCELLED.value, Workshop.ends_at > utcnow())
-            .order_by(Workshop.starts_at, Seat.id)
-        ):
-            facts[seat.workshop.course_id].seats[seat.user_id].append(seat)
-        for course_id, user_id, minutes in attended_minutes_by_course(wanted, user_ids):
-            facts[course_id].minutes[user_id] = minutes
+        for row in db.session.execute(ATTENDANCE_FACTS, {
+                "course_ids": wanted, "user_ids": list(user_ids), "now": utcnow()}):
+            if row.fact == "seat":
+                facts[row.course_id].seats[row.user_id].append(row)
+            else:
+                facts[row.course_id].minutes[row.user_id] = int(row.minutes or 0)
         return facts
 
     def steps(self, course, facts: AttendanceFacts | None, user_id: int) -> list[StepState]:
@@ -86,9 +122,9 @@ class AttendanceSteps:
         if done:
             title = "In-person hours attended"
         elif confirmed is not None:
-            title = f"Lab on {lab_date(confirmed.workshop)}"
+            title = f"Lab on {lab_date(confirmed)}"
         elif waiting is not None:
-            title = f"On the waitlist for the lab on {lab_date(waiting.workshop)}"
+            title = f"On the waitlist for the lab on {lab_date(waiting)}"
         else:
             title = "Book your lab"
         return [StepState(
@@ -98,6 +134,31 @@ class AttendanceSteps:
             evidence={"hours": hours_text(minutes), "minutes": minutes, "required_hours": f"{required:f}",
                       "booked_workshop_id": confirmed.workshop_id if confirmed else None},
         )]
+
+
+def _assessments_statement():
+    """(course, trainee, skill, outcome) of every assessment of ``:user_ids`` in ``:course_ids``,
+    oldest first, so the last row of a skill is the newest (plain rows: only the outcome counts)."""
+    a = Assessment.__table__.c
+    return (
+        select(a.course_id, a.trainee_id, a.skill_id, a.outcome)
+        .where(a.course_id.in_(bindparam("course_ids", expanding=True)),
+               a.trainee_id.in_(bindparam("user_ids", expanding=True)))
+        .order_by(a.assessed_at, a.id)
+    )
+
+
+#: built once, like ``ATTENDANCE_FACTS``
+ASSESSMENTS = _assessments_statement()
+
+
+def latest_outcomes(course_ids: Sequence[int], user_ids: Sequence[int]) -> dict[int, dict[int, dict[int, Any]]]:
+    """{course id: {user id: {skill id: newest assessment row}}}, in one statement."""
+    latest: dict[int, dict[int, dict[int, Any]]] = {c: {u: {} for u in user_ids} for c in course_ids}
+    if course_ids and user_ids:
+        for row in db.session.execute(ASSESSMENTS, {"course_ids": list(course_ids), "user_ids": list(user_ids)}):
+            latest[row.course_id][row.trainee_id][row.skill_id] = row
+    return latest
 
 
 def _skills(course_ids) -> dict[int, list]:
@@ -126,7 +187,7 @@ class RubricSteps:
         if not wanted:
             return facts
         skills = cached_content(("rubric skills", tuple(wanted)), lambda: _skills(wanted))
-        latest = latest_assessments_by_course(wanted, user_ids)
+        latest = latest_outcomes(wanted, user_ids)
         for cid in wanted:
             facts[cid] = (skills[cid], latest.get(cid, {}))
         return facts

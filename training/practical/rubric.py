@@ -54,20 +54,6 @@ def latest_assessments(course_id: int, user_ids: Sequence[int]) -> dict[int, dic
     return latest
 
 
-def latest_assessments_by_course(course_ids: Sequence[int], user_ids: Sequence[int]
-                                 ) -> dict[int, dict[int, dict[int, Assessment]]]:
-    """{course id: {user id: {skill id: newest assessment}}} for several courses, in one query."""
-    latest: dict[int, dict[int, dict[int, Assessment]]] = {c: {u: {} for u in user_ids} for c in course_ids}
-    if course_ids and user_ids:
-        for a in db.session.scalars(
-            select(Assessment).where(Assessment.course_id.in_(list(course_ids)),
-                                     Assessment.trainee_id.in_(list(user_ids)))
-            .order_by(Assessment.assessed_at, Assessment.id)
-        ):
-            latest[a.course_id][a.trainee_id][a.skill_id] = a
-    return latest
-
-
 def standings(course_id: int, user_id: int) -> list[SkillStanding]:
     """Each current skill with the trainee's newest assessment (two queries)."""
     latest = latest_assessments(course_id, [user_id])[user_id]

@@ -12,8 +12,9 @@ costs the same number of queries as a cohort of 5.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from flask import current_app
@@ -92,27 +93,27 @@ class ModuleProgress:
     steps: tuple[Step, ...]
     locked: bool
 
-    @property
+    @cached_property
     def lessons(self) -> list[Step]:
         return [s for s in self.steps if s.kind == StepKind.LESSON]
 
-    @property
+    @cached_property
     def other_steps(self) -> list[Step]:
         return [s for s in self.steps if s.kind != StepKind.LESSON]
 
-    @property
+    @cached_property
     def total(self) -> int:
         return sum(s.state.weight for s in self.steps)
 
-    @property
+    @cached_property
     def done_weight(self) -> int:
         return sum(s.state.weight for s in self.steps if s.done)
 
-    @property
+    @cached_property
     def complete(self) -> bool:
         return all(s.done for s in self.steps)
 
-    @property
+    @cached_property
     def percent(self) -> int:
         return _percent(self.done_weight, self.total) if self.steps else 100
 
@@ -123,36 +124,40 @@ def _percent(done: int, total: int) -> int:
 
 @dataclass(frozen=True)
 class Progress:
-    """Where one trainee stands in one course, against every step of every provider."""
+    """Where one trainee stands in one course, against every step of every provider.
+
+    Immutable, so each figure a page asks for is worked out once (``cached_property``): a
+    course page reads the percentage, completion and next step many times over.
+    """
 
     user_id: int | None
     modules: tuple[ModuleProgress, ...]
     #: steps that belong to no module (final examination, practical), after every module
     course_steps: tuple[Step, ...]
 
-    @property
+    @cached_property
     def steps(self) -> list[Step]:
         """Every step in the order a trainee meets them."""
         return [s for m in self.modules for s in m.steps] + list(self.course_steps)
 
-    @property
+    @cached_property
     def has_content(self) -> bool:
         return any(m.steps for m in self.modules)
 
-    @property
+    @cached_property
     def total_weight(self) -> int:
         return sum(s.state.weight for s in self.steps)
 
-    @property
+    @cached_property
     def done_weight(self) -> int:
         return sum(s.state.weight for s in self.steps if s.done)
 
-    @property
+    @cached_property
     def percent(self) -> int:
         """The share of the course's step weight that is done, rounded to a whole percent."""
         return _percent(self.done_weight, self.total_weight)
 
-    @property
+    @cached_property
     def online_complete(self) -> bool:
         """Every online step done (modules, final examination): what is left, if anything,
         is recorded by someone else (sign-off, attendance, rubric, supervised sessions).
@@ -160,16 +165,16 @@ class Progress:
         return self.has_content and all(
             s.done for s in self.steps if s.kind in ONLINE_KINDS or s.state.module_id is not None)
 
-    @property
+    @cached_property
     def complete(self) -> bool:
         return self.online_complete and all(s.done for s in self.course_steps)
 
-    @property
+    @cached_property
     def remaining(self) -> list[Step]:
         """What is left, in order."""
         return [s for s in self.steps if not s.done]
 
-    @property
+    @cached_property
     def next_step(self) -> Step | None:
         """The first step the trainee can do now: where "Continue" leads."""
         return next((s for s in self.steps if s.open), None)
@@ -179,11 +184,11 @@ class Progress:
         step = self.next_step
         return step.target if step is not None else None
 
-    @property
+    @cached_property
     def modules_done(self) -> int:
         return sum(m.complete for m in self.modules)
 
-    @property
+    @cached_property
     def module_reached(self) -> int | None:
         """Number of the first incomplete module; None once every module is complete."""
         return next((m.module.number for m in self.modules if not m.complete), None)
@@ -197,8 +202,12 @@ class Progress:
     def count(self, kind: StepKind) -> int:
         return sum(s.kind == kind for s in self.steps)
 
+    @cached_property
+    def _by_key(self) -> dict[str, Step]:
+        return {s.key: s for s in self.steps}
+
     def step(self, key: str) -> Step | None:
-        return next((s for s in self.steps if s.key == key), None)
+        return self._by_key.get(key)
 
     def module_of(self, key: str) -> ModuleProgress | None:
         return next((m for m in self.modules if any(s.key == key for s in m.steps)), None)
@@ -255,39 +264,46 @@ def evaluate(modules: Sequence[ModuleShape], states: Iterable[StepState], *,
     return Progress(user_id, tuple(evaluated), tail)
 
 
-def load_states(course: Any, user_ids: Sequence[int],
-                kinds: Collection[StepKind] | None = None) -> dict[int, list[StepState]]:
+def load_states(course: Any, user_ids: Sequence[int], kinds: Collection[StepKind] | None = None,
+                loaded: Mapping[type, Any] | None = None) -> dict[int, list[StepState]]:
     """Every provider's states for every trainee in ``user_ids``: one batch per provider
-    (only the providers of ``kinds`` when given)."""
+    (only the providers of ``kinds`` when given). ``loaded`` maps a provider's class to facts
+    the caller already loaded for exactly this course and these trainees; those are not read
+    again."""
     states: dict[int, list[StepState]] = {user_id: [] for user_id in user_ids}
     for provider in registered_providers(current_app):
         if kinds is not None and provider.kind not in kinds:
             continue
-        facts = provider.load(course, list(user_ids))
+        if loaded is not None and type(provider) in loaded:
+            facts = loaded[type(provider)]
+        else:
+            facts = provider.load(course, list(user_ids))
         for user_id in user_ids:
             states[user_id].extend(provider.steps(course, facts, user_id))
     return states
 
 
 def cohort_progress(course: Any, user_ids: Sequence[int], *, ignore_locks: bool = False,
-                    kinds: Collection[StepKind] | None = None) -> dict[int, Progress]:
+                    kinds: Collection[StepKind] | None = None,
+                    loaded: Mapping[type, Any] | None = None) -> dict[int, Progress]:
     """Each trainee's progress in ``course`` (modules and lessons loaded), in fixed queries.
 
     ``kinds`` limits the evaluation to those providers' steps: a caller that needs only a lock
     (``LOCK_KINDS``) skips the facts that cannot change it. Such a partial progress must not be
-    used for percentages, completion or the "Continue" step.
+    used for percentages, completion or the "Continue" step. ``loaded``: see ``load_states``.
     """
     shape = course_shape(course)
     return {
         user_id: evaluate(shape, states, user_id=user_id, ignore_locks=ignore_locks)
-        for user_id, states in load_states(course, user_ids, kinds).items()
+        for user_id, states in load_states(course, user_ids, kinds, loaded).items()
     }
 
 
 def course_progress(course: Any, user_id: int, *, ignore_locks: bool = False,
-                    kinds: Collection[StepKind] | None = None) -> Progress:
+                    kinds: Collection[StepKind] | None = None,
+                    loaded: Mapping[type, Any] | None = None) -> Progress:
     """One trainee's progress in ``course``: the same path as a cohort of one."""
-    return cohort_progress(course, [user_id], ignore_locks=ignore_locks, kinds=kinds)[user_id]
+    return cohort_progress(course, [user_id], ignore_locks=ignore_locks, kinds=kinds, loaded=loaded)[user_id]
 
 
 def continue_step(course: Any, user_id: int, partial: Progress | None = None) -> Step | None:
