@@ -11,15 +11,14 @@ from training.extensions import db
 from .conftest import CORRECT_TEXT, enrol, full_marks_form
 
 EXTRA = 30
-#: statements per step, whatever the number of questions (submit includes grading, the audit
-#: entry and the certificate check a pass triggers)
-#: fixed per step whatever the pool size; the final examination step and time accommodations read once each
-#: the result also loads the course outline (the lessons to revise) and the attempts left;
-#: the course tree, quizzes and rubric come from the worker's content cache (one version check),
-#: and a quiz's lock is decided by the module steps alone (no practical or final-exam facts)
-STEP_BUDGET = {"quiz, content cache cold": 17, "quiz before": 11, "start": 16, "attempt": 5, "save": 8,
-               "submit": 27, "result": 11, "quiz": 11}
-
+#: statements per step, whatever the number of questions. The quiz settings, the question pool
+#: and the course tree come from the worker's content cache (one version check per request);
+#: an attempt's rows are read with its responses only, and a save or submission reads the
+#: attempt in the statement that locks its row. Submit includes grading, the audit entry and
+#: the certificate check a pass triggers; the result adds the grade by the quiz's method and,
+#: once passed, the engine's next step (a quiz's lock is decided by the module steps alone)
+STEP_BUDGET = {"quiz, content cache cold": 17, "quiz before": 10, "start": 11, "attempt": 4, "save": 6,
+               "submit": 22, "result": 8, "quiz": 10}
 
 def add_questions(module, count: int) -> None:
     """``count`` questions, each examining its own objective taught by its own lesson (the result
