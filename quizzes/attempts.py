@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import case, func, insert, select, update
+from sqlalchemy import bindparam, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -64,15 +64,26 @@ def open_attempt(quiz: Quiz, user_id: int) -> Attempt | None:
     )
 
 
+# The statements of every step are built once, with bound parameters: building a statement
+# and its cache key cost as much as running it (SQLite) on each request.
+_STANDING = select(func.count(), func.max(case((Attempt.submitted_at.is_(None), Attempt.id)))).where(
+    Attempt.quiz_id == bindparam("quiz_id"), Attempt.user_id == bindparam("user_id"))
+_TIMED_STANDING = _STANDING.add_columns(multiplier_of(bindparam("user_id")))
+_RESPONSES = (select(Response).where(Response.attempt_id == bindparam("attempt_id")).order_by(Response.position)
+              .execution_options(populate_existing=True))
+_LOCK = (update(Attempt)
+         .where(Attempt.id == bindparam("lock_id"), Attempt.user_id == bindparam("lock_user"),
+                Attempt.submitted_at.is_(None))
+         .values(submitted_at=None).returning(Attempt).execution_options(populate_existing=True))
+
+
 def attempt_standing(quiz: Quiz, user_id: int) -> tuple[int, int | None, float]:
     """Attempts used, the open attempt's id (None when none is open) and, for a timed quiz,
     the person's time multiplier: what a start decides on, in one statement."""
-    columns = [func.count(), func.max(case((Attempt.submitted_at.is_(None), Attempt.id)))]
-    if quiz.time_limit_minutes:
-        columns.append(multiplier_of(user_id))
-    row = db.session.execute(
-        select(*columns).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user_id)).one()
-    multiplier = row[2] if quiz.time_limit_minutes and row[2] is not None else 1.0
+    timed = bool(quiz.time_limit_minutes)
+    row = db.session.execute(_TIMED_STANDING if timed else _STANDING,
+                             {"quiz_id": quiz.id, "user_id": user_id}).one()
+    multiplier = row[2] if timed and row[2] is not None else 1.0
     return row[0], row[1], multiplier
 
 
@@ -169,12 +180,7 @@ def lock_open_attempt(attempt_id: int, user_id: int) -> Attempt | None:
     The lock is a no-op update, so a save or submission that would race another one waits for
     it to commit, then reads what it stored (or finds the attempt closed).
     """
-    attempt = db.session.scalar(
-        update(Attempt)
-        .where(Attempt.id == attempt_id, Attempt.user_id == user_id, Attempt.submitted_at.is_(None))
-        .values(submitted_at=None).returning(Attempt)
-        .execution_options(populate_existing=True)
-    )
+    attempt = db.session.scalar(_LOCK, {"lock_id": attempt_id, "lock_user": user_id})
     if attempt is not None:
         load_responses(attempt)
     return attempt
@@ -182,10 +188,7 @@ def lock_open_attempt(attempt_id: int, user_id: int) -> Attempt | None:
 
 def load_responses(attempt: Attempt) -> None:
     """Read the attempt's responses as stored now, in the attempt's order."""
-    responses = db.session.scalars(
-        select(Response).where(Response.attempt_id == attempt.id).order_by(Response.position)
-        .execution_options(populate_existing=True)
-    ).all()
+    responses = db.session.scalars(_RESPONSES, {"attempt_id": attempt.id}).all()
     set_committed_value(attempt, "responses", responses)
 
 
