@@ -56,14 +56,6 @@ def current_time() -> datetime:
     return utcnow()
 
 
-def open_attempt(quiz: Quiz, user_id: int) -> Attempt | None:
-    return db.session.scalar(
-        select(Attempt).where(
-            Attempt.quiz_id == quiz.id, Attempt.user_id == user_id, Attempt.submitted_at.is_(None)
-        )
-    )
-
-
 # The statements of every step are built once, with bound parameters: building a statement
 # and its cache key cost as much as running it (SQLite) on each request.
 _STANDING = select(func.count(), func.max(case((Attempt.submitted_at.is_(None), Attempt.id)))).where(

@@ -23,7 +23,6 @@ from quizzes.attempts import (
     close_if_expired,
     load_responses,
     lock_open_attempt,
-    open_attempt,
     save_answers,
     start_attempt,
     submit_attempt,
@@ -32,7 +31,7 @@ from quizzes.attempts import (
 from quizzes.content import attempt_questions_content, quiz_content
 from quizzes.forms import AttemptForm
 from quizzes.models import Attempt
-from quizzes.results import quiz_results
+from quizzes.results import GRADE_COLUMNS, quiz_results, summarize
 from quizzes.review import attempts_left, quiz_module, retry_step, review_items, revision_lessons
 from quizzes.views import answer_summary, attempt_questions
 from training.auth.decorators import role_required
@@ -53,14 +52,16 @@ def quiz(quiz_id: int):
     except QuizLocked as err:
         return locked_page(err)
     quiz, course = access.quiz, access.course
-    pending = open_attempt(quiz, current_user.id)
-    expired_id = pending.id if pending is not None and time_ran_out(pending) else None
-    attempts = db.session.scalars(
-        select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == current_user.id)
+    # the trainee's attempts as plain rows (the layouts are large and not shown); the grade and
+    # the open attempt come from the same rows
+    attempts = db.session.execute(
+        select(*GRADE_COLUMNS).where(Attempt.quiz_id == quiz.id, Attempt.user_id == current_user.id)
         .order_by(Attempt.number)
     ).all()
-    result = quiz_results(current_user.id, [quiz])[quiz.id]
-    accommodation = accommodation_for(current_user.id)
+    result = summarize(quiz, attempts)
+    pending = next((a for a in attempts if a.submitted_at is None), None)
+    expired_id = pending.id if pending is not None and time_ran_out(pending) else None
+    accommodation = accommodation_for(current_user.id) if quiz.time_limit_minutes else None
     return render_template("quizzes/quiz.html", quiz=quiz, course=course, attempts=attempts,
                            result=result, form=ActionForm(), expired_id=expired_id, accommodation=accommodation,
                            your_minutes=allowed_minutes(quiz, current_user.id,

@@ -17,8 +17,9 @@ EXTRA = 30
 #: attempt in the statement that locks its row. Submit includes grading, the audit entry and
 #: the certificate check a pass triggers; the result adds the grade by the quiz's method and,
 #: once passed, the engine's next step (a quiz's lock is decided by the module steps alone)
-STEP_BUDGET = {"quiz, content cache cold": 17, "quiz before": 10, "start": 11, "attempt": 4, "save": 6,
-               "submit": 22, "result": 8, "quiz": 10}
+STEP_BUDGET = {"quiz, content cache cold": 14, "quiz before": 7, "start": 11, "submit unanswered": 10,
+               "result not passed": 5, "start again": 10, "attempt": 4, "save": 6, "summary": 4, "submit": 22,
+               "result": 8, "quiz": 7}
 
 def add_questions(module, count: int) -> None:
     """``count`` questions, each examining its own objective taught by its own lesson (the result
@@ -38,8 +39,10 @@ def add_questions(module, count: int) -> None:
 
 
 def page_statements(client, db, count_queries, setup, trainee) -> dict[str, int]:
-    """Statements of every step of an attempt: quiz page, start, attempt page, autosave, submit,
-    result, and the quiz page again with the graded attempt."""
+    """Statements of every step: the quiz page; an attempt submitted from its own button without
+    answers and its result (the quiz not passed); then a second attempt: start, attempt page,
+    autosave, summary, submit with the answers, result (passed: the engine's next step), and
+    the quiz page again."""
     counts = {}
     # the first request after a content change builds the worker's content cache; every later
     # one reads it (what a server does nearly always), and that is what the budget holds
@@ -52,6 +55,17 @@ def page_statements(client, db, count_queries, setup, trainee) -> dict[str, int]
     with count_queries() as statements:
         location = client.post(f"/quizzes/{setup.quiz.id}/start").headers["Location"]
     counts["start"] = len(statements)
+    with count_queries() as statements:
+        submitted = client.post(f"{location}/submit")
+    assert submitted.status_code == 303
+    counts["submit unanswered"] = len(statements)
+    with count_queries() as statements:
+        page = client.get(submitted.headers["Location"])
+    assert page.status_code == 200 and "not passed" in page.get_data(as_text=True)
+    counts["result not passed"] = len(statements)
+    with count_queries() as statements:
+        location = client.post(f"/quizzes/{setup.quiz.id}/start").headers["Location"]
+    counts["start again"] = len(statements)
     attempt_id = int(location.rsplit("/", 1)[1])
     from quizzes.models import Attempt
 
@@ -62,6 +76,9 @@ def page_statements(client, db, count_queries, setup, trainee) -> dict[str, int]
     with count_queries() as statements:
         client.post(f"/quizzes/attempts/{attempt_id}/save", data=form, headers={"Accept": "application/json"})
     counts["save"] = len(statements)
+    with count_queries() as statements:
+        assert client.get(f"/quizzes/attempts/{attempt_id}/summary").status_code == 200
+    counts["summary"] = len(statements)
     with count_queries() as statements:
         submitted = client.post(f"/quizzes/attempts/{attempt_id}/save", data={**form, "submit": "1"})
     assert submitted.status_code == 303
@@ -88,6 +105,7 @@ def test_statement_counts_do_not_grow_with_questions(app, db, make_user, login, 
         login(trainee, on=client)
         results.append(page_statements(client, db, count_queries, setup, trainee))
     assert results[0] == results[1], results
+    assert results[0].keys() == STEP_BUDGET.keys()
     assert all(results[0][step] <= most for step, most in STEP_BUDGET.items()), str(results[0])
 
 
