@@ -35,31 +35,49 @@ def enum_check(column: str, vocabulary: type[StrEnum], name: str, *, nullable: b
 
 def configure_database(app: Flask) -> None:
     """Turn on WAL and a busy timeout for SQLite so several server workers can share it, and
-    let the transactions of writing requests begin IMMEDIATE."""
+    let writing requests take the write lock at their first write (``BEGIN IMMEDIATE``)."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
     with app.app_context():
         engine = db.engine
     event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "begin", _sqlite_begin)
+    event.listen(engine, "before_cursor_execute", _sqlite_write_lock)
 
 
 def _sqlite_begin(connection) -> None:
-    """``BEGIN IMMEDIATE`` in a request that writes, plain ``BEGIN`` otherwise.
+    """In a request that may write, no implicit BEGIN from the driver: ``_sqlite_write_lock``
+    opens the transaction itself; everything else keeps the driver's deferred BEGIN."""
+    raw = connection.connection.driver_connection
+    writing = has_request_context() and request.method in WRITING_METHODS
+    raw.isolation_level = None if writing else ""
+
+
+def _sqlite_write_lock(connection, cursor, statement, _parameters, context, _executemany) -> None:
+    """``BEGIN IMMEDIATE`` just before the first statement of a writing request that writes or
+    locks rows (``FOR UPDATE``, which SQLite cannot express, or a savepoint).
 
     A deferred transaction that reads, then writes, cannot wait for the write lock: if another
     worker committed in between, SQLite refuses the upgrade at once (the busy handler cannot
-    help), and a writer that does wait sleeps in growing steps. Taking the write lock at BEGIN
-    makes writers queue in order on the busy handler, once, before they read; readers (GET)
-    never take it and WAL lets them run beside the writer. Everything else keeps the driver's
-    own deferred BEGIN before the first write (reads between writes see the latest commit).
+    help). Taking the lock with ``BEGIN IMMEDIATE`` makes writers queue in order on the busy
+    handler instead. Taking it at the first write rather than at the request's first statement
+    keeps the lock for the writes and what follows them, not for the loading, checking and
+    progress evaluation before them: until then each read sees the latest commit, as a read in
+    PostgreSQL's READ COMMITTED does, and a read that must not change under the writer asks for
+    ``FOR UPDATE`` there as it does on PostgreSQL.
     """
     raw = connection.connection.driver_connection
-    if has_request_context() and request.method in WRITING_METHODS:
-        raw.isolation_level = None  # no implicit BEGIN from the driver: ours comes first
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        raw.isolation_level = ""  # the driver's default: a deferred BEGIN before the first write
+    if raw.isolation_level is not None or raw.in_transaction:
+        return
+    if _writes_or_locks(statement, context):
+        cursor.execute("BEGIN IMMEDIATE")
+
+
+def _writes_or_locks(statement: str, context) -> bool:
+    if statement.lstrip()[:9].upper().startswith(("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT")):
+        return True
+    compiled = getattr(context, "compiled", None)
+    return getattr(getattr(compiled, "statement", None), "_for_update_arg", None) is not None
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -19,7 +19,6 @@ from pathlib import Path
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from pyld import jsonld
 
 CONTEXT_DIR = Path(__file__).with_name("contexts")
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -83,6 +82,8 @@ def make_loader(extra: Mapping[str, dict] | None = None) -> Callable:
         elif url in BUNDLED_CONTEXTS:
             document = _bundled(url)
         else:
+            from pyld import jsonld
+
             raise jsonld.JsonLdError(f"context {url} is not bundled; refusing to fetch it",
                                      "jsonld.LoadDocumentError", {"url": url},
                                      code="loading document failed")
@@ -92,7 +93,13 @@ def make_loader(extra: Mapping[str, dict] | None = None) -> Callable:
 
 
 def canonize(document: Mapping, loader: Callable | None = None) -> str:
-    """RDFC-1.0 canonical N-Quads of a JSON-LD document."""
+    """RDFC-1.0 canonical N-Quads of a JSON-LD document.
+
+    pyld is imported here, where credentials are signed or checked: about 10 MB that a server
+    worker serving pages would otherwise hold for nothing.
+    """
+    from pyld import jsonld
+
     try:
         return jsonld.normalize(dict(document), {
             "algorithm": "URDNA2015", "format": "application/n-quads",
