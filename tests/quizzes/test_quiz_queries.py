@@ -17,8 +17,8 @@ EXTRA = 30
 #: attempt in the statement that locks its row. Submit includes grading, the audit entry and
 #: the certificate check a pass triggers; the result adds the grade by the quiz's method and,
 #: once passed, the engine's next step (a quiz's lock is decided by the module steps alone)
-STEP_BUDGET = {"quiz, content cache cold": 14, "quiz before": 7, "start": 11, "submit unanswered": 10,
-               "result not passed": 5, "start again": 10, "attempt": 4, "save": 6, "summary": 4, "submit": 22,
+STEP_BUDGET = {"quiz, content cache cold": 14, "quiz before": 7, "start": 10, "submit unanswered": 9,
+               "result not passed": 5, "start again": 9, "attempt": 4, "save": 5, "summary": 4, "submit": 21,
                "result": 8, "quiz": 7}
 
 def add_questions(module, count: int) -> None:
