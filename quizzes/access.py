@@ -9,10 +9,10 @@ from flask import abort, render_template
 from modules.content_cache import course_id_of_module, course_tree_by_id
 from modules.models import Course
 from modules.services import find_enrolment
+from quizzes.content import quiz_content
 from quizzes.models import Attempt, Quiz
 from quizzes.options import ReviewPolicy
 from quizzes.results import QuizResult
-from training.extensions import db
 from training.progress.engine import LOCK_KINDS, MODULE_STEP_KINDS, Progress, Step, course_progress
 from training.steps import StepKind
 
@@ -47,13 +47,14 @@ def quiz_course(quiz: Quiz):
 
 
 def load_quiz_for_trainee(quiz_id: int, user) -> QuizAccess:
-    """The quiz, if ``user`` is enrolled in its published course and the engine unlocked it.
+    """The quiz (its cached settings), if ``user`` is enrolled in its published course and the
+    engine unlocked it.
 
     Raises ``QuizLocked`` while the quiz's module lessons (or an earlier module) are left. The
     progress holds only the steps that decide the quiz's lock (the practical's steps cost
     queries and never lock a quiz): enough for ``continue_step``, not for percentages.
     """
-    quiz = db.session.get(Quiz, quiz_id) or abort(404)
+    quiz = quiz_content(quiz_id) or abort(404)
     course = quiz_course(quiz)
     if course is None or not course.published:
         abort(404)

@@ -28,6 +28,12 @@ def accommodation_for(user_id: int) -> TimeAccommodation | None:
     return db.session.scalar(select(TimeAccommodation).where(TimeAccommodation.user_id == user_id))
 
 
+def multiplier_of(user_id: int):
+    """The person's multiplier as a scalar subquery (NULL without an accommodation), for
+    statements that read it along with something else."""
+    return select(TimeAccommodation.multiplier).where(TimeAccommodation.user_id == user_id).scalar_subquery()
+
+
 def multiplier_for(user_id: int) -> float:
     row = accommodation_for(user_id)
     return row.multiplier if row is not None else 1.0

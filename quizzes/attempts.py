@@ -13,13 +13,13 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from quizzes.accommodations import allowed_minutes
+from quizzes.accommodations import allowed_minutes, multiplier_of
 from quizzes.blueprint import DrawPool, assign, draw_pool, plan_for
+from quizzes.content import QuestionContent, attempt_questions_content, quiz_content
 from quizzes.grading import InvalidAnswer, parse_answer, score_fraction
 from quizzes.models import Attempt, Question, Quiz, Response
 from quizzes.signals import attempt_graded
@@ -28,6 +28,10 @@ from training.database import utcnow
 from training.extensions import db
 
 CHOICE_TYPES = ("single", "multiple", "truefalse")
+
+
+#: what a save or submission of a submitted attempt is told
+ALREADY_SUBMITTED = "This attempt was already submitted; nothing was changed."
 
 
 class QuizError(ValueError):
@@ -52,26 +56,31 @@ def current_time() -> datetime:
     return utcnow()
 
 
-def active_pool(module_id: int) -> list[Question]:
-    stmt = select(Question).where(Question.module_id == module_id, Question.retired.is_(False))
-    return list(db.session.scalars(stmt.order_by(Question.id)))
+# The statements of every step are built once, with bound parameters: building a statement
+# and its cache key cost as much as running it (SQLite) on each request.
+_STANDING = select(func.count(), func.max(case((Attempt.submitted_at.is_(None), Attempt.id)))).where(
+    Attempt.quiz_id == bindparam("quiz_id"), Attempt.user_id == bindparam("user_id"))
+_TIMED_STANDING = _STANDING.add_columns(multiplier_of(bindparam("user_id")))
+_RESPONSES = (select(Response).where(Response.attempt_id == bindparam("attempt_id")).order_by(Response.position)
+              .execution_options(populate_existing=True))
+_LOCK = (update(Attempt)
+         .where(Attempt.id == bindparam("lock_id"), Attempt.user_id == bindparam("lock_user"),
+                Attempt.submitted_at.is_(None))
+         .values(submitted_at=None).returning(Attempt).execution_options(populate_existing=True))
 
 
-def open_attempt(quiz: Quiz, user_id: int) -> Attempt | None:
-    return db.session.scalar(
-        select(Attempt).where(
-            Attempt.quiz_id == quiz.id, Attempt.user_id == user_id, Attempt.submitted_at.is_(None)
-        )
-    )
+def attempt_standing(quiz: Quiz, user_id: int) -> tuple[int, int | None, float]:
+    """Attempts used, the open attempt's id (None when none is open) and, for a timed quiz,
+    the person's time multiplier: what a start decides on, in one statement."""
+    timed = bool(quiz.time_limit_minutes)
+    row = db.session.execute(_TIMED_STANDING if timed else _STANDING,
+                             {"quiz_id": quiz.id, "user_id": user_id}).one()
+    multiplier = row[2] if timed and row[2] is not None else 1.0
+    return row[0], row[1], multiplier
 
 
-def attempts_used(quiz: Quiz, user_id: int) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user_id)
-    )
-
-
-def build_layout(quiz: Quiz, pool: list[Question], rng: random.Random, draw: DrawPool | None = None) -> list[dict]:
+def build_layout(quiz: Quiz, pool: list[QuestionContent], rng: random.Random,
+                 draw: DrawPool | None = None) -> list[dict]:
     """Draw and order the questions and their choices for one attempt.
 
     With a blueprint (or N per objective) the objectives' slots are filled first, then the
@@ -112,25 +121,30 @@ def build_layout(quiz: Quiz, pool: list[Question], rng: random.Random, draw: Dra
 
 
 def start_attempt(quiz: Quiz, user, *, rng: random.Random | None = None) -> Attempt:
-    """Resume the open attempt, or start a new one if attempts remain."""
+    """Resume the open attempt, or start a new one if attempts remain.
+
+    ``quiz`` may be the cached settings (``quizzes.content.quiz_content``). When a concurrent
+    start wins the race, ``QuizError`` is raised and the session must be rolled back.
+    """
     now = current_time()
-    existing = open_attempt(quiz, user.id)
-    if existing is not None and not close_if_expired(existing):
-        return existing
-    used = attempts_used(quiz, user.id)
+    used, open_id, multiplier = attempt_standing(quiz, user.id)
+    if open_id is not None:
+        existing = db.session.get(Attempt, open_id)
+        if not close_if_expired(existing):
+            return existing
     if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
         raise QuizError(f"You have used all {quiz.attempts_allowed} attempts at this quiz.")
     draw = draw_pool(quiz)
     if not draw.questions:
         raise QuizError("This quiz has no questions yet.")
     layout = build_layout(quiz, draw.questions, rng or random.SystemRandom(), draw)
-    minutes = allowed_minutes(quiz, user.id)
+    minutes = allowed_minutes(quiz, user.id, multiplier)
     deadline = now + timedelta(minutes=minutes) if minutes else None
     attempt = Attempt(quiz_id=quiz.id, user_id=user.id, number=used + 1, started_at=now,
                       deadline=deadline, layout=layout)
+    db.session.add(attempt)
     try:
-        with db.session.begin_nested():
-            db.session.add(attempt)
+        db.session.flush()
     except IntegrityError as err:  # a concurrent start took this number or opened an attempt
         raise QuizError("Another attempt was started at the same moment; open the quiz again.") from err
     # one executemany for the empty responses, however many questions (the ORM would insert
@@ -143,13 +157,31 @@ def start_attempt(quiz: Quiz, user, *, rng: random.Random | None = None) -> Atte
 
 
 def load_attempt(attempt_id: int) -> Attempt | None:
-    """The attempt with its quiz, responses and their questions, in a fixed number of queries."""
-    return db.session.scalar(
-        select(Attempt).where(Attempt.id == attempt_id).options(
-            selectinload(Attempt.quiz),
-            selectinload(Attempt.responses).selectinload(Response.question),
-        )
-    )
+    """The attempt with its responses (two statements). Its quiz and questions are course
+    content: ``quizzes.content.quiz_content`` and ``attempt_questions_content``."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is not None:
+        load_responses(attempt)
+    return attempt
+
+
+def lock_open_attempt(attempt_id: int, user_id: int) -> Attempt | None:
+    """``user_id``'s attempt if it is still open, its row locked for this transaction, with the
+    responses read after the lock; None when it is submitted, someone else's or missing.
+
+    The lock is a no-op update, so a save or submission that would race another one waits for
+    it to commit, then reads what it stored (or finds the attempt closed).
+    """
+    attempt = db.session.scalar(_LOCK, {"lock_id": attempt_id, "lock_user": user_id})
+    if attempt is not None:
+        load_responses(attempt)
+    return attempt
+
+
+def load_responses(attempt: Attempt) -> None:
+    """Read the attempt's responses as stored now, in the attempt's order."""
+    responses = db.session.scalars(_RESPONSES, {"attempt_id": attempt.id}).all()
+    set_committed_value(attempt, "responses", responses)
 
 
 def _grace() -> timedelta:
@@ -173,10 +205,13 @@ def time_ran_out(attempt: Attempt, now: datetime | None = None) -> bool:
     return attempt.submitted_at is None and not accepts_answers(attempt, now)
 
 
-def close_if_expired(attempt: Attempt) -> bool:
-    """Submit an attempt whose time ran out with what was saved; True if it was closed."""
+def close_if_expired(attempt: Attempt, *, locked: bool = False) -> bool:
+    """Submit an attempt whose time ran out with what was saved; True if it was closed.
+
+    ``locked`` as for ``submit_attempt``.
+    """
     if time_ran_out(attempt):
-        submit_attempt(attempt, by="deadline")
+        submit_attempt(attempt, by="deadline", locked=locked)
         return True
     return False
 
@@ -191,22 +226,24 @@ def close_expired_attempts(now: datetime | None = None) -> int:
     return sum(close_if_expired(attempt) for attempt in stale)
 
 
-def save_answers(attempt: Attempt, form: Mapping[str, list[str]]) -> int:
+def save_answers(attempt: Attempt, form: Mapping[str, list[str]], *, locked: bool = False) -> int:
     """Store the posted answers of ``attempt``, each question on its own. Returns how many changed.
 
     ``form`` maps field names to their values. Only ``q<question id>`` fields of questions
     in this attempt are accepted; choice fields carry the position shown, not a choice id.
     A value that cannot be read (a mistyped number) keeps that question's stored answer and
     is reported in ``AnswerErrors`` after every other answer has been stored: one typo must
-    not cost the trainee the rest of the page.
+    not cost the trainee the rest of the page. ``locked``: the caller took the attempt from
+    ``lock_open_attempt`` in this transaction.
     """
-    if attempt.submitted_at is not None or not _lock_open_attempt(attempt):
-        raise QuizError("This attempt was already submitted; nothing was changed.")
+    if not locked and (attempt.submitted_at is not None or not _lock_open_attempt(attempt)):
+        raise QuizError(ALREADY_SUBMITTED)
     if not accepts_answers(attempt):
-        close_if_expired(attempt)
+        close_if_expired(attempt, locked=locked)
         raise QuizError("Time is up: the attempt was submitted with the answers saved before the deadline.")
     by_question = {r.question_id: r for r in attempt.responses}
     layout = {entry["question_id"]: entry for entry in attempt.layout}
+    questions = attempt_questions_content(attempt)
     errors: dict[int, str] = {}
     parsed: dict[int, dict | None] = {}
     for name, values in form.items():
@@ -216,10 +253,10 @@ def save_answers(attempt: Attempt, form: Mapping[str, list[str]]) -> int:
         if not (key.isascii() and key.isdigit()) or int(key) not in by_question:
             raise QuizError("The form contained an answer to a question that is not in this attempt.")
         question_id = int(key)
-        response = by_question[question_id]
+        question = questions[question_id]
         try:
-            values = _decode_choice_positions(response.question.qtype, layout[question_id], values)
-            parsed[question_id] = parse_answer(response.question.spec(), values)
+            values = _decode_choice_positions(question.qtype, layout[question_id], values)
+            parsed[question_id] = parse_answer(question.spec(), values)
         except InvalidAnswer as err:
             errors[question_id] = str(err)
     now = current_time()
@@ -275,26 +312,21 @@ def _decode_choice_positions(qtype: str, entry: dict, values: list[str]) -> list
     return decoded
 
 
-def submit_attempt(attempt: Attempt, *, by: str = "trainee") -> bool:
-    """Close and grade the attempt once; a repeated submission changes nothing (False)."""
+def submit_attempt(attempt: Attempt, *, by: str = "trainee", locked: bool = False) -> bool:
+    """Close and grade the attempt once; a repeated submission changes nothing (False).
+
+    ``locked``: this transaction took the open attempt from ``lock_open_attempt`` (so it holds
+    the row lock and read the responses after taking it). Otherwise the lock is taken here and
+    the responses are read again: a save that held the lock before has committed since.
+    """
+    if not locked:
+        if not _lock_open_attempt(attempt):
+            db.session.refresh(attempt)
+            return False
+        load_responses(attempt)
     now = current_time()
-    claimed = db.session.execute(
-        update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
-        .values(submitted_at=now, submitted_by=by)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
-        db.session.refresh(attempt)
-        return False
-    set_committed_value(attempt, "submitted_at", now)  # written by the claim above
-    set_committed_value(attempt, "submitted_by", by)
-    # grade what is stored now: a save that held the lock before this claim has committed since
-    db.session.scalars(
-        select(Response).where(Response.attempt_id == attempt.id)
-        .options(selectinload(Response.question)).execution_options(populate_existing=True)
-    ).all()
-    grade_attempt(attempt)
+    grade_attempt(attempt, quiz_content(attempt.quiz_id), attempt_questions_content(attempt),
+                  submitted_at=now, submitted_by=by)
     record_event(
         "quiz.submitted", f"attempt:{attempt.id}",
         {"quiz_id": attempt.quiz_id, "number": attempt.number, "percent": attempt.percent,
@@ -305,20 +337,19 @@ def submit_attempt(attempt: Attempt, *, by: str = "trainee") -> bool:
     return True
 
 
-def grade_attempt(attempt: Attempt) -> None:
-    """Score every response against its question as it is now (stored in one statement), then
-    the attempt's totals."""
+def grade_attempt(attempt: Attempt, quiz, questions: Mapping[int, Question | QuestionContent],
+                  **columns) -> None:
+    """Score every response against its question as it is now (``questions`` by id), then the
+    attempt's totals; each in one statement, the totals with ``columns`` (a submission's time)."""
     rows = []
     for response in attempt.responses:
-        question = response.question
+        question = questions[response.question_id]
         fraction = score_fraction(question.spec(), response.answer)
         rows.append({"id": response.id, "fraction": fraction, "score": round(fraction * question.points, 6),
                      "graded_version": question.version})
     _store(Response, rows, list(attempt.responses))
-    total = sum(r.question.points for r in attempt.responses)
+    total = sum(questions[r.question_id].points for r in attempt.responses)
     score = sum(r.score or 0 for r in attempt.responses)
-    attempt.score = round(score, 6)
-    attempt.max_score = round(total, 6)
-    attempt.percent = round(100 * score / total, 2) if total else 0.0
-    attempt.passed = attempt.percent >= attempt.quiz.pass_mark
-
+    percent = round(100 * score / total, 2) if total else 0.0
+    _store(Attempt, [{"id": attempt.id, **columns, "score": round(score, 6), "max_score": round(total, 6),
+                      "percent": percent, "passed": percent >= quiz.pass_mark}], [attempt])

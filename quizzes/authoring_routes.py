@@ -171,10 +171,10 @@ def preview(quiz_id: int):
     sample = Attempt(quiz=quiz, number=1, layout=layout)
     by_id = {q.id: q for q in questions}
     sample.responses = [
-        AttemptResponse(question=by_id[entry["question_id"]], question_id=entry["question_id"], position=i)
+        AttemptResponse(question_id=entry["question_id"], position=i)
         for i, entry in enumerate(sample.layout, start=1)
     ]
-    items = attempt_questions(sample)  # transient objects: never added to the session
+    items = attempt_questions(sample, by_id)  # transient objects: never added to the session
     return render_template("quizzes/authoring/preview.html", quiz=quiz, questions=items, errors={},
                            coverage=coverage, problem=problem)
 

@@ -16,11 +16,10 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
+from modules.content_cache import course_id_of_module, course_tree_by_id
 from modules.models import Module, objective_pairs
-from quizzes.models import Question, Quiz
-from training.extensions import db
+from quizzes.content import QuestionContent, pool_modules, question_pool
+from quizzes.models import Quiz
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,7 @@ class Shortfall:
 class DrawPool:
     """The questions a quiz draws from, the objective keys of each, and every key there is."""
 
-    questions: list[Question]
+    questions: list[QuestionContent]
     keys: dict[int, frozenset[str]]
     objectives: dict[str, str]  #: key -> objective text, in course order
 
@@ -49,22 +48,23 @@ class DrawPool:
 
 
 def quiz_modules(quiz: Quiz) -> list[Module]:
-    """The module of a module quiz, or every published module of a final examination's course."""
+    """The module of a module quiz, or every published module of a final examination's course
+    (snapshots from the content cache's course tree)."""
+    course_id = quiz.course_id if quiz.course_id is not None else course_id_of_module(quiz.module_id)
+    course = course_tree_by_id(course_id) if course_id is not None else None
+    modules = course.modules if course is not None else ()
     if quiz.course_id is None:
-        return [db.session.get(Module, quiz.module_id)]
-    return list(db.session.scalars(
-        select(Module).where(Module.course_id == quiz.course_id, Module.published.is_(True)).order_by(Module.position)
-    ))
+        return [module for module in modules if module.id == quiz.module_id]
+    return [module for module in modules if module.published]
 
 
 def draw_pool(quiz: Quiz) -> DrawPool:
-    """Active questions and their objective keys, in two queries whatever the pool size."""
+    """Active questions and their objective keys, from the content cache (a version check)."""
     modules = quiz_modules(quiz)
     final = quiz.course_id is not None
-    questions = list(db.session.scalars(
-        select(Question).where(Question.module_id.in_([m.id for m in modules]), Question.retired.is_(False))
-        .order_by(Question.id)
-    ))
+    module_ids = {m.id for m in modules}
+    questions = [q for q in question_pool(pool_modules(quiz)).values()
+                 if not q.retired and q.module_id in module_ids]
     slugs = {m.id: m.slug for m in modules}
     keys = {
         q.id: frozenset(f"{slugs[q.module_id]}:{o}" if final else o for o in (q.objectives or []))

@@ -38,7 +38,7 @@ def regrade_question(question: Question, by) -> Regrade:
     changes = []
     for attempt in attempts:
         old_percent, old_passed = attempt.percent, attempt.passed
-        grade_attempt(attempt)
+        grade_attempt(attempt, attempt.quiz, {r.question_id: r.question for r in attempt.responses})
         if (old_percent, old_passed) != (attempt.percent, attempt.passed):
             changes.append({
                 "attempt_id": attempt.id, "user_id": attempt.user_id,

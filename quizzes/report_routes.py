@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from quizzes.access import quiz_course
 from quizzes.attempts import load_attempt
+from quizzes.content import attempt_questions_content, quiz_content
 from quizzes.models import Attempt, Quiz, Response
 from quizzes.review import review_items
 from quizzes.statistics import BANDS, MIN_SAMPLE, AttemptScores, band, question_stats, quiz_stats
@@ -35,9 +36,11 @@ def attempts(quiz_id: int):
 @role_required(*AUTHORS)
 def attempt(attempt_id: int):
     attempt = load_attempt(attempt_id) or abort(404)
-    course = quiz_course(attempt.quiz)
-    return render_template("quizzes/authoring/attempt.html", attempt=attempt, quiz=attempt.quiz, course=course,
-                           items=review_items(attempt, reveal=True, course=course))
+    quiz = quiz_content(attempt.quiz_id)
+    course = quiz_course(quiz)
+    return render_template("quizzes/authoring/attempt.html", attempt=attempt, quiz=quiz, course=course,
+                           items=review_items(attempt, attempt_questions_content(attempt, quiz), reveal=True,
+                                              course=course))
 
 
 @bp.route("/<int:quiz_id>/statistics")

@@ -8,6 +8,7 @@ and the feedback are included. Nothing here knows the web: links are endpoints a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from modules.models import Course, Lesson, Module
@@ -169,16 +170,18 @@ def teaching(question: Question, modules: dict[int, Module]) -> Teaching | None:
     )
 
 
-def review_items(attempt: Attempt, *, reveal: bool, course: Course | None = None) -> list[ReviewItem]:
+def review_items(attempt: Attempt, questions: Mapping[int, Question], *, reveal: bool,
+                 course: Course | None = None) -> list[ReviewItem]:
     """Per question of a submitted attempt, in the order the trainee saw them.
 
-    With ``course`` (``quizzes.access.quiz_course``), each item says where its question is taught.
+    ``questions`` maps question ids to the questions (``quizzes.content``). With ``course``
+    (``quizzes.access.quiz_course``), each item says where its question is taught.
     """
     layout = {entry["question_id"]: entry for entry in attempt.layout}
     modules = {module.id: module for module in course.modules} if course is not None else {}
     items = []
     for response in attempt.responses:
-        question = response.question
+        question = questions[response.question_id]
         spec = question.spec()
         answer = response.answer or {}
         item = ReviewItem(

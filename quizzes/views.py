@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from markupsafe import Markup
 
 from quizzes.grading import format_number
 from quizzes.models import Attempt
 
 
-def attempt_questions(attempt: Attempt, posted: dict[str, list[str]] | None = None) -> list[dict]:
+def attempt_questions(attempt: Attempt, questions: Mapping, posted: dict[str, list[str]] | None = None) -> list[dict]:
     """Per question: prompt, options in the attempt's order, and the answer to pre-fill.
 
-    Choice options are numbered by the position shown, so the page carries no choice ids
-    (ids follow the author's order, which often puts the right answer first).
+    ``questions`` maps question ids to the questions (``quizzes.content``). Choice options are
+    numbered by the position shown, so the page carries no choice ids (ids follow the author's
+    order, which often puts the right answer first).
     """
     layout = {entry["question_id"]: entry for entry in attempt.layout}
     items = []
     for response in attempt.responses:
-        question = response.question
+        question = questions[response.question_id]
         entry = layout[question.id]
         data = question.data or {}
         texts = {c["id"]: c["text"] for c in data.get("choices", [])}
@@ -41,11 +44,11 @@ def attempt_questions(attempt: Attempt, posted: dict[str, list[str]] | None = No
     return items
 
 
-def answer_summary(attempt: Attempt) -> list[dict]:
+def answer_summary(attempt: Attempt, questions: Mapping) -> list[dict]:
     """Per question, in the attempt's order: position, the start of its text, answered or not."""
     rows = []
     for response in attempt.responses:
-        text = Markup(response.question.prompt_html or "").striptags()  # noqa: S704 - sanitised when saved
+        text = Markup(questions[response.question_id].prompt_html or "").striptags()  # noqa: S704 - sanitised when saved
         rows.append({
             "position": response.position,
             "excerpt": text if len(text) <= 90 else text[:87].rstrip() + "…",
