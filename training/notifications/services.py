@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from training.auth.models import User
 from training.extensions import db
@@ -39,8 +39,8 @@ def queue_email(
       supervised_session, or one declared with ``register_optional_kind``). Returns None,
       queueing nothing, when the person turned that kind off. Leave it None for required mail.
 
-    Only adds and flushes (inside a savepoint); never commits: a rollback of the causing
-    event takes the message with it.
+    Only inserts (one statement, in the caller's transaction); never commits: a rollback of the
+    causing event takes the message with it.
     """
     if optional_kind is not None and optional_kind not in OPTIONAL_KINDS:
         raise ValueError(f"Unknown optional mail kind {optional_kind!r}; declare it with register_optional_kind")
@@ -54,26 +54,21 @@ def queue_email(
     if existing is not None:
         return existing
     rendered = render_mail(template, {**context, "recipient": user})
-    message = OutboxMessage(
-        dedupe_key=dedupe_key,
-        user_id=user.id if user is not None else None,
-        to_email=address,
-        template=template,
-        context=json.loads(json.dumps(context, default=str)),
-        subject=rendered.subject,
-        text_body=rendered.text,
-        html_body=rendered.html,
-    )
-    if db.session.get_bind().dialect.name == "sqlite":
-        # SQLite has one writer at a time, and pysqlite's savepoints would commit the caller's work
-        db.session.add(message)
-        db.session.flush()
-    else:
-        try:
-            with db.session.begin_nested():  # a concurrent twin committed first: keep ours out, keep the event
-                db.session.add(message)
-        except IntegrityError:
-            return db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
+    values = {
+        "dedupe_key": dedupe_key, "user_id": user.id if user is not None else None, "to_email": address,
+        "template": template, "context": json.loads(json.dumps(context, default=str)),
+        "subject": rendered.subject, "text_body": rendered.text, "html_body": rendered.html,
+    }
+    # one atomic statement on both databases: a concurrent twin that committed first keeps its
+    # message and ours is not written, without a savepoint (which pysqlite cannot nest safely)
+    # and without failing the causing event
+    dialect_insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    added = db.session.execute(
+        dialect_insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    ).rowcount
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
+    if not added:
+        return message
     db.session.info[QUEUED_FLAG] = True
     return message
 
