@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Integer, bindparam, cast, literal_column, select, union_all
 
-from modules.models import Course, Enrolment, Lesson, LessonCompletion, LessonTime
+from modules.models import Course, Enrolment, Lesson, LessonCompletion, LessonTime, Module
 from modules.seat_time import required_seconds
 from training.content_version import cached_content
 from training.extensions import db
@@ -54,11 +54,20 @@ def lesson_steps(course: Course, lessons: Sequence[Lesson]) -> list[LessonStep]:
 
 
 def _lesson_facts_statement():
-    """Rows of (fact, user id, lesson or course id, value) for ``:user_ids`` in ``:lesson_ids``
-    and ``:course_ids``: completions (value: recorded before time was measured), measured
-    time (value: active seconds) and enrolments."""
+    """Rows of (fact, user id, lesson or course id, value) for ``:user_ids`` in ``:course_ids``:
+    completions (value: recorded before time was measured), measured time (value: active
+    seconds) and enrolments.
+
+    Lessons are chosen by their course in the statement, not by a list of lesson ids: a course
+    has dozens of lessons, and past 50 parameters psycopg stops preparing a statement and
+    PostgreSQL parses it again on every page. Lessons of draft modules come back too; the steps
+    read only the published ones.
+    """
     done, time, enrolled = LessonCompletion.__table__.c, LessonTime.__table__.c, Enrolment.__table__.c
-    users, lessons = bindparam("user_ids", expanding=True), bindparam("lesson_ids", expanding=True)
+    users, courses = bindparam("user_ids", expanding=True), bindparam("course_ids", expanding=True)
+    lesson, module = Lesson.__table__.c, Module.__table__.c
+    lessons = (select(lesson.id).join(Module.__table__, module.id == lesson.module_id)
+               .where(module.course_id.in_(courses)))
     return union_all(
         select(literal_column("'done'").label("fact"), done.user_id, done.lesson_id.label("ref"),
                cast(done.before_time_measured, Integer).label("value"))
@@ -66,7 +75,7 @@ def _lesson_facts_statement():
         select(literal_column("'time'"), time.user_id, time.lesson_id, time.active_seconds)
         .where(time.user_id.in_(users), time.lesson_id.in_(lessons)),
         select(literal_column("'enrolled'"), enrolled.user_id, enrolled.course_id, literal_column("0"))
-        .where(enrolled.user_id.in_(users), enrolled.course_id.in_(bindparam("course_ids", expanding=True))),
+        .where(enrolled.user_id.in_(users), enrolled.course_id.in_(courses)),
     )
 
 
@@ -107,7 +116,6 @@ class LessonSteps:
         enrolments: set[tuple[int, int]] = set()
         for fact, user_id, ref, value in db.session.execute(LESSON_FACTS, {
             "user_ids": list(user_ids), "course_ids": list(facts),
-            "lesson_ids": [lesson.lesson_id for f in facts.values() for lesson in f.lessons],
         }):
             if fact == "done":
                 completions[user_id][ref] = bool(value)
