@@ -18,7 +18,7 @@ EXTRA = 30
 #: the certificate check a pass triggers; the result adds the grade by the quiz's method and,
 #: once passed, the engine's next step (a quiz's lock is decided by the module steps alone)
 STEP_BUDGET = {"quiz, content cache cold": 13, "quiz before": 6, "start": 8, "submit unanswered": 8,
-               "result not passed": 4, "start again": 7, "attempt": 3, "save": 4, "summary": 3, "submit": 19,
+               "result not passed": 4, "start again": 7, "attempt": 3, "save": 4, "summary": 3, "submit": 17,
                "result": 6, "quiz": 6}
 
 

@@ -52,7 +52,7 @@ from training.database import utcnow
 from training.errors import RuleViolation
 from training.extensions import db
 from training.practical.models import Assessment, Outcome
-from training.progress.engine import course_progress
+from training.progress.engine import MODULE_STEP_KINDS, course_progress
 from training.progress.hours import OnlineHours, online_hours
 from training.progress.services import lock_enrolment
 
@@ -221,8 +221,13 @@ def issue_certificate_if_complete(user, course: Course, *, trigger: str = "") ->
     existing = current_certificate(user.id, course.id)  # issued while we waited for the lock
     if existing is not None:
         return existing
-    # the course tree from the content cache: the check runs after every passed quiz and lesson
-    if not course_progress(course_tree_by_id(course.id) or course, user.id).complete:
+    # the course tree from the content cache: the check runs after every passed quiz and lesson.
+    # While a lesson or module quiz is left the course cannot be complete, and those steps alone
+    # say so: the practical's and the final examination's facts are read only once they are done
+    tree = course_tree_by_id(course.id) or course
+    if not course_progress(tree, user.id, kinds=MODULE_STEP_KINDS).complete:
+        return None
+    if not course_progress(tree, user.id).complete:
         return None
     now = utcnow().replace(microsecond=0)
     completed = enrolment.completed_at or now
