@@ -81,10 +81,19 @@ class Connection:
             started = time.perf_counter()
             try:
                 self._conn.request(method, path, body=body, headers=headers)
+            except (ConnectionResetError, BrokenPipeError):
+                # the server had closed this idle keep-alive connection before the request went
+                # out (gunicorn closes them after a few seconds): it saw no whole request, so
+                # sending again is safe for any method
+                self.close()
+                if retry:
+                    raise
+                continue
+            try:
                 response = self._conn.getresponse()
                 data = response.read()
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                self.close()  # a keep-alive connection the server had closed: one retry
+                self.close()  # closed after the request went out: only a GET is surely safe to repeat
                 if retry or method != "GET":
                     raise
                 continue
