@@ -15,15 +15,12 @@ Knobs: ``CPU_REPEAT`` (requests per figure, 200), ``CPU_ROUNDS`` (rounds; the lo
 from __future__ import annotations
 
 import os
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-from bench import dataset, yardstick
-from bench.__main__ import app_env
+from bench import yardstick
 from bench.client import csrf_token
-from bench.profile_pages import _quiz_attempt
+from bench.profile_pages import _quiz_attempt, prepared_database
 from bench.settings import TRAINEE_PASSWORD
 
 REPEAT = int(os.environ.get("CPU_REPEAT", "200"))
@@ -54,14 +51,7 @@ def yardstick_ms(workdir: Path) -> float:
 
 
 def main() -> None:
-    workdir = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp(prefix="cpu-"))
-    workdir.mkdir(parents=True, exist_ok=True)
-    env = app_env(workdir, os.environ.get("DATABASE_URL") if "DATABASE_URL" in os.environ else None)
-    marker = workdir / "dataset.json"
-    if not marker.exists():
-        marker.write_text(repr(dataset.build(env, trainees=4).__dict__))
-    info = eval(marker.read_text())  # noqa: S307 - our own file, written just above
-    os.environ.update(env)
+    workdir, info = prepared_database("cpu-")
     yard = yardstick_ms(workdir)
 
     from training import create_app

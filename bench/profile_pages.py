@@ -57,16 +57,22 @@ def _quiz_attempt(client, quiz_id: int, token: str) -> None:
     assert client.get(submitted.headers["Location"]).status_code == 200
 
 
-def main() -> None:
-    workdir = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp(prefix="profile-"))
+def prepared_database(prefix: str) -> tuple[Path, dict]:
+    """The work dir (``sys.argv[1]`` or a new temporary one) holding the bench database, built
+    once and reused by later runs, with the environment of the app set to it; returns the dir
+    and what ``dataset.build`` reported (trainees' emails, course, lesson and quiz)."""
+    workdir = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp(prefix=prefix))
     workdir.mkdir(parents=True, exist_ok=True)
     env = app_env(workdir, os.environ.get("DATABASE_URL") if "DATABASE_URL" in os.environ else None)
     marker = workdir / "dataset.json"
     if not marker.exists():
-        data = dataset.build(env, trainees=4)
-        marker.write_text(repr(data.__dict__))
-    info = eval(marker.read_text())  # noqa: S307 - our own file, written just above
+        marker.write_text(repr(dataset.build(env, trainees=4).__dict__))
     os.environ.update(env)
+    return workdir, eval(marker.read_text())  # noqa: S307 - our own file, written just above
+
+
+def main() -> None:
+    _workdir, info = prepared_database("profile-")
     from pyinstrument import Profiler
 
     from training import create_app
